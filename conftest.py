@@ -1,0 +1,15 @@
+"""Repository-level pytest configuration (runs after pytest-django has loaded the settings)."""
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # argon2 is deliberately slow; tests hash many passwords
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
+    # serve static files from the source tree, no collectstatic manifest needed
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.WHITENOISE_USE_FINDERS = True
+    settings.WHITENOISE_AUTOREFRESH = True

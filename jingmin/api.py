@@ -1,0 +1,112 @@
+"""The JSON API at /api/v1/ (django-ninja). Auth: the browser session or a bearer token."""
+
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from jingmin.org.models import ApiToken
+
+logger = logging.getLogger("jingmin.api")
+
+
+class SessionAuth(APIKeyCookie):
+    """The signed-in browser session (CSRF-checked on unsafe methods)."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request, key):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_active:
+            return user
+        return None
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request, token):
+        token_row = ApiToken.objects.live().select_related("user").filter(digest=ApiToken.hash(token)).first()
+        if token_row is None or not token_row.user.is_active:
+            return None
+        now = timezone.now()
+        if token_row.last_used_at is None or (now - token_row.last_used_at).total_seconds() > 60:
+            ApiToken.objects.filter(pk=token_row.pk).update(last_used_at=now)
+        request.user = token_row.user
+        request.api_token = token_row
+        return token_row.user
+
+
+api = NinjaAPI(
+    title="Jingmin API",
+    version="1",
+    description="Community-policing platform API. Every list is scoped to the caller's jurisdiction.",
+    auth=[BearerToken(), SessionAuth()],
+    urls_namespace="api",
+)
+
+
+def error(request, status, message, errors=None):
+    body = {"detail": message}
+    if errors:
+        body["errors"] = errors
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request, exc):
+    return error(request, 401, _("Authentication required: sign in or send a valid bearer token."))
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request, exc):
+    return error(request, 403, str(exc) or _("You do not have permission to do this."))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return error(request, 404, _("Not found."))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc):
+    return error(request, exc.status_code, str(exc))
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc):
+    errors = [
+        {"field": ".".join(str(p) for p in e.get("loc", ())[1:]) or "-", "message": e.get("msg", "")}
+        for e in exc.errors
+    ]
+    return error(request, 422, _("The request is not valid."), errors)
+
+
+@api.exception_handler(DjangoValidationError)
+def on_model_validation_error(request, exc):
+    if hasattr(exc, "message_dict"):
+        errors = [{"field": f, "message": m} for f, ms in exc.message_dict.items() for m in ms]
+    else:
+        errors = [{"field": "-", "message": m} for m in exc.messages]
+    return error(request, 422, _("The request is not valid."), errors)
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request, exc):
+    logger.exception("API error on %s", request.path)
+    return error(request, 500, _("Internal error; it has been logged."))
+
+
+def register_routers():
+    from jingmin.geo.api import router as geo_router
+    from jingmin.org.api import router as org_router
+
+    api.add_router("", org_router)
+    api.add_router("", geo_router)
+
+
+register_routers()

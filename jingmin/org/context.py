@@ -1,0 +1,16 @@
+from django.conf import settings
+
+from jingmin.org import roles
+from jingmin.org.scoping import user_unit
+
+
+def jingmin(request):
+    user = getattr(request, "user", None)
+    return {
+        "jm_unit": user_unit(user) if user is not None else None,
+        "jm_can_audit": roles.can(user, "audit.view"),
+        "jm_can_units": roles.can(user, "org.view_units"),
+        "jm_can_training": roles.can(user, "org.view_training"),
+        "jm_can_map": roles.can(user, "geo.view_map"),
+        "jm_demo": settings.DEMO,
+    }

@@ -1,0 +1,35 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from jingmin.org.importer import VILLAGES_FILE, ImportFailed, import_units, load_geography
+
+
+class Command(BaseCommand):
+    help = "Import data: `import units FILE` (CSV or GeoJSON), `import geography [FILE]`."
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", choices=["units", "geography"])
+        parser.add_argument("file", nargs="?")
+
+    def handle(self, *args, kind, file, **options):
+        if kind == "geography":
+            created, updated = load_geography(Path(file) if file else VILLAGES_FILE)
+            self.stdout.write(f"geography: {created} villages created, {updated} updated")
+            return
+        if not file:
+            raise CommandError("give the file to import")
+        path = Path(file)
+        if not path.exists():
+            raise CommandError(f"no such file: {file}")
+        try:
+            content = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError:
+            raise CommandError(f"{file} is not UTF-8 text")
+        try:
+            result = import_units(content, path.name)
+        except ImportFailed as exc:
+            for error in exc.errors:
+                self.stderr.write(str(error))
+            raise CommandError(f"{len(exc.errors)} error(s); nothing was imported")
+        self.stdout.write("units: {rows} rows, {created} created, {updated} updated".format(**result))

@@ -1,0 +1,66 @@
+"""Roles (seeded groups) and what each may do.
+
+Roles are Django groups named by code. Capabilities are checked with :func:`can`; pages and API
+endpoints ask for a capability, never for a role name, so a bureau can re-map roles in one place.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+BUREAU_ANALYST = "bureau_analyst"
+PRECINCT_OFFICER = "precinct_officer"
+STATION_CHIEF = "station_chief"
+BEAT_OFFICER = "beat_officer"
+INVESTIGATOR = "investigator"
+SOCIAL_LIAISON = "social_liaison"
+COMMUNITY_PARTNER = "community_partner"
+ADMINISTRATOR = "administrator"
+
+ROLE_LABELS = {
+    BUREAU_ANALYST: _("Bureau analyst"),
+    PRECINCT_OFFICER: _("Precinct officer"),
+    STATION_CHIEF: _("Station chief"),
+    BEAT_OFFICER: _("Beat officer"),
+    INVESTIGATOR: _("Investigator"),
+    SOCIAL_LIAISON: _("Social-services liaison"),
+    COMMUNITY_PARTNER: _("Community partner"),
+    ADMINISTRATOR: _("Administrator"),
+}
+ROLES = list(ROLE_LABELS)
+
+POLICE = {BUREAU_ANALYST, PRECINCT_OFFICER, STATION_CHIEF, BEAT_OFFICER, INVESTIGATOR, ADMINISTRATOR}
+SUPERVISORS = {PRECINCT_OFFICER, STATION_CHIEF, ADMINISTRATOR}
+
+# capability -> roles that hold it
+CAPABILITIES = {
+    "org.view_units": POLICE | {SOCIAL_LIAISON},
+    "org.view_members": POLICE,
+    "org.view_officer_details": SUPERVISORS | {BUREAU_ANALYST},
+    "org.manage_training": SUPERVISORS,
+    "org.view_training": POLICE,
+    "org.import_units": {ADMINISTRATOR},
+    "geo.view_map": POLICE | {SOCIAL_LIAISON, COMMUNITY_PARTNER},
+    "audit.view": {ADMINISTRATOR},
+    "analytics.view": {BUREAU_ANALYST, PRECINCT_OFFICER, STATION_CHIEF, ADMINISTRATOR},
+}
+
+
+def roles_of(user):
+    if not user or not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_jingmin_roles", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True))
+        user._jingmin_roles = cached
+    return cached
+
+
+def has_role(user, *roles):
+    return bool(roles_of(user) & set(roles))
+
+
+def can(user, capability):
+    if not user or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return bool(roles_of(user) & CAPABILITIES.get(capability, set()))

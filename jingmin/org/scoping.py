@@ -1,0 +1,44 @@
+"""Jurisdiction scoping, deny by default.
+
+Every model that belongs to a place carries a ``unit``; its manager is built from
+:class:`ScopedQuerySet` and every list, detail, export, map layer and API query goes through
+``Model.objects.visible_to(user)``. A user sees their unit's subtree and nothing else; a user
+with no unit (or an inactive or anonymous user) sees nothing; superusers see everything,
+explicitly. Sensitive kinds also name the capability a reader needs (``read_capability``).
+"""
+
+from django.db import models
+
+
+def user_unit(user):
+    """The unit a user works in, or None."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return None
+    officer = getattr(user, "officer", None)
+    return officer.unit if officer is not None else None
+
+
+class ScopedQuerySet(models.QuerySet):
+    #: path from the model to its owning Unit; overridden per model with ``scope_field``
+    def _unit_lookup(self):
+        return getattr(self.model, "scope_field", "unit")
+
+    def visible_to(self, user, capability=None):
+        from jingmin.org.roles import can
+
+        if not user or not user.is_authenticated or not user.is_active:
+            return self.none()
+        capability = capability or getattr(self.model, "read_capability", None)
+        if capability and not can(user, capability):
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        unit = user_unit(user)
+        if unit is None:
+            return self.none()
+        lookup = self._unit_lookup()
+        prefix = f"{lookup}__path__startswith" if lookup else "path__startswith"
+        return self.filter(**{prefix: unit.path})
+
+
+ScopedManager = models.Manager.from_queryset(ScopedQuerySet)

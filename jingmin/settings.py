@@ -1,0 +1,242 @@
+"""Jingmin settings: one file, every knob from the environment (``JINGMIN_*``), safe defaults."""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent
+VAR_DIR = Path(os.environ.get("JINGMIN_VAR_DIR", BASE_DIR.parent / "var")).resolve()
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def env_bool(name, default=False):
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name, default=""):
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def _secret_key():
+    given = os.environ.get("JINGMIN_SECRET_KEY")
+    if given:
+        return given
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(64))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = env_bool("JINGMIN_DEBUG", False)
+ALLOWED_HOSTS = env_list("JINGMIN_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
+CSRF_TRUSTED_ORIGINS = env_list("JINGMIN_CSRF_TRUSTED_ORIGINS")
+
+# Demo mode: on by default on the embedded database, off when a real database is configured.
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+DEMO = env_bool("JINGMIN_DEMO", not DATABASE_URL)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "axes",
+    "django_tasks",
+    "django_tasks_db",
+    "jingmin.org",
+    "jingmin.audit",
+    "jingmin.geo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "jingmin.audit.middleware.RequestIdMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "jingmin.urls"
+WSGI_APPLICATION = "jingmin.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "jingmin.org.context.jingmin",
+            ],
+            "builtins": ["jingmin.org.templatetags.roc"],
+        },
+    }
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=int(os.environ.get("JINGMIN_DB_CONN_MAX_AGE", "60"))
+    )
+    if DATABASE_URL
+    else {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": os.environ.get("JINGMIN_SQLITE_PATH", str(VAR_DIR / "jingmin.sqlite3")),
+        "OPTIONS": {
+            "timeout": 30,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        },
+    }
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    # Inactive users are let through to the login form so it can say "this account is disabled".
+    "django.contrib.auth.backends.AllowAllUsersModelBackend",
+]
+
+# django-axes: 5 failures lock the account for 15 minutes.
+AXES_FAILURE_LIMIT = int(os.environ.get("JINGMIN_LOCKOUT_FAILURES", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("JINGMIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "jingmin.org.views.locked_out"
+AXES_VERBOSE = False
+AXES_ENABLED = env_bool("JINGMIN_AXES_ENABLED", True)
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "zh-hant"
+LANGUAGES = [("zh-hant", "繁體中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Taipei"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if env_bool("JINGMIN_MANIFEST_STATIC", not DEBUG)
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = env_bool("JINGMIN_STATIC_FINDERS", False)
+MEDIA_ROOT = VAR_DIR / "media"
+
+# Security headers. TLS-only cookies when served behind TLS (JINGMIN_HTTPS=1).
+HTTPS = env_bool("JINGMIN_HTTPS", False)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS and env_bool("JINGMIN_SSL_REDIRECT", True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SECURE_HSTS_SECONDS = int(os.environ.get("JINGMIN_HSTS_SECONDS", "31536000")) if HTTPS else 0
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = int(os.environ.get("JINGMIN_SESSION_SECONDS", str(8 * 3600)))
+
+# Map tiles: the NLSC EMAP WMTS by default; vector layers stay useful when tiles cannot load.
+TILE_URL = os.environ.get(
+    "JINGMIN_TILE_URL", "https://wmts.nlsc.gov.tw/wmts/EMAP/default/GoogleMapsCompatible/{z}/{y}/{x}"
+)
+TILE_ATTRIBUTION = os.environ.get("JINGMIN_TILE_ATTRIBUTION", "© 內政部國土測繪中心 NLSC")
+
+
+def _origin(url):
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.replace("{", "").replace("}", ""))
+    return f"{parts.scheme}://{parts.hostname}" if parts.scheme and parts.hostname else None
+
+
+_tile_origin = _origin(TILE_URL)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *([_tile_origin] if _tile_origin else [])],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# API tokens
+API_TOKEN_TTL = timedelta(hours=int(os.environ.get("JINGMIN_API_TOKEN_HOURS", "720")))
+
+# Background tasks (Django tasks API backport, ORM backend: runs on SQLite and PostgreSQL).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("JINGMIN_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
+EMAIL_BACKEND = os.environ.get("JINGMIN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("JINGMIN_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("JINGMIN_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("JINGMIN_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("JINGMIN_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("JINGMIN_EMAIL_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("JINGMIN_EMAIL_FROM", "jingmin@localhost")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("JINGMIN_LOG_LEVEL", "INFO")},
+    "loggers": {"axes": {"level": "WARNING"}},
+}
+
+# Lockout is per account (the issue's rule: 5 failures lock the account for 15 minutes).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]

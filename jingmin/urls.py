@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from jingmin import views
+from jingmin.api import api
+from jingmin.org import views as org_views
+
+urlpatterns = [
+    path("", org_views.home, name="home"),
+    path("login/", org_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("healthz", views.healthz, name="healthz"),
+    path("map/", include("jingmin.geo.urls")),
+    path("org/", include("jingmin.org.urls")),
+    path("audit/", include("jingmin.audit.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "jingmin.views.bad_request"
+handler403 = "jingmin.views.forbidden"
+handler404 = "jingmin.views.not_found"
+handler500 = "jingmin.views.server_error"
