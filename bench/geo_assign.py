@@ -18,7 +18,9 @@ DATA = Path(__file__).resolve().parent.parent / "jingmin/org/data/tainan-village
 
 def main():
     features = json.loads(DATA.read_text(encoding="utf-8"))["features"]
-    index = VillageIndex([f["properties"]["village_code"] for f in features], [shape(f["geometry"]) for f in features])
+    index = VillageIndex(
+        [f["properties"]["village_code"] for f in features], [shape(f["geometry"]) for f in features]
+    )
     rng = np.random.default_rng(0)
     for n in (50_000, 500_000):
         lon = rng.uniform(120.0, 120.7, n)
@@ -27,7 +29,9 @@ def main():
         t = time.perf_counter()
         out = index.assign(lon, lat)
         dt = time.perf_counter() - t
-        print(f"assign {n:>7,} points: {dt:.3f} s = {n / dt:,.0f} points/s ({(out >= 0).mean():.1%} inside Tainan)")
+        print(
+            f"assign {n:>7,} points: {dt:.3f} s = {n / dt:,.0f} points/s ({(out >= 0).mean():.1%} inside Tainan)"
+        )
     # naive peer: prepared polygons, one contains() per polygon per point batch
     n = 20_000
     lon = rng.uniform(120.0, 120.7, n)
