@@ -24,7 +24,7 @@ def counts():
 
 def test_demo_twice_changes_nothing(w, capsys):
     before = counts()
-    call_command("demo")
+    call_command("demo", demo=True)
     assert "demo-beat2" in capsys.readouterr().out
     assert counts() == before
 
