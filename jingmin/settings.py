@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
     "jingmin.org",
@@ -68,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "jingmin.org.otp.OTPRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -140,6 +144,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "jingmin.org.views.locked_out"
 AXES_VERBOSE = False
 AXES_ENABLED = env_bool("JINGMIN_AXES_ENABLED", True)
+
+# Two-factor sign-in (TOTP) for sensitive roles; on by default outside demo mode.
+OTP_REQUIRED = env_bool("JINGMIN_OTP_REQUIRED", not DEMO)
+OTP_ROLES = env_list("JINGMIN_OTP_ROLES", "administrator,investigator,social_liaison")
+OTP_TOTP_ISSUER = os.environ.get("JINGMIN_OTP_ISSUER", "Jingmin")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

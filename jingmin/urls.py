@@ -5,6 +5,7 @@ from django.views.i18n import set_language
 
 from jingmin import views
 from jingmin.api import api
+from jingmin.org import otp
 from jingmin.org import views as org_views
 
 urlpatterns = [
@@ -13,6 +14,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", views.healthz, name="healthz"),
+    path("account/otp/setup/", otp.otp_setup, name="otp_setup"),
+    path("account/otp/verify/", otp.otp_verify, name="otp_verify"),
     path("map/", include("jingmin.geo.urls")),
     path("org/", include("jingmin.org.urls")),
     path("audit/", include("jingmin.audit.urls")),

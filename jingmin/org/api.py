@@ -9,6 +9,7 @@ from ninja.errors import HttpError
 from jingmin.audit import log as audit
 from jingmin.org import roles
 from jingmin.org.models import ApiToken, Unit
+from jingmin.org.otp import otp_required_for, verify_user_token
 from jingmin.org.scoping import user_unit
 
 router = Router(tags=["org"])
@@ -17,6 +18,7 @@ router = Router(tags=["org"])
 class TokenIn(Schema):
     username: str
     password: str
+    otp: str | None = None
 
 
 class TokenOut(Schema):
@@ -66,6 +68,10 @@ def create_token(request, payload: TokenIn):
         return 401, {"detail": _("Wrong username or password.")}
     if not user.is_active:
         return 403, {"detail": _("This account is disabled.")}
+    if otp_required_for(user) and verify_user_token(user, payload.otp) is None:
+        return 401, {
+            "detail": _("This account needs the 6-digit code from its authenticator app (field “otp”).")
+        }
     token, raw = ApiToken.issue(user)
     audit.record("auth.token_issued", actor=user, obj=token, unit=user_unit(user))
     return 200, {"token": raw, "expires_at": token.expires_at.isoformat()}

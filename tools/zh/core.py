@@ -202,3 +202,19 @@ PLURALS = {
     "%(n)s member": "%(n)s 位成員",
     "%(n)s error: nothing was imported": "%(n)s 個錯誤：未匯入任何資料",
 }
+
+ZH.update(
+    {
+        "Set up two-factor sign-in": "設定雙因素登入",
+        "Your role handles sensitive data. Scan this code with an authenticator app (Google Authenticator, Microsoft Authenticator, FreeOTP…), then enter the 6-digit code it shows.": "您的角色會處理敏感資料。請以驗證器 App（Google Authenticator、Microsoft Authenticator、FreeOTP 等）掃描此條碼，再輸入 App 顯示的 6 位數驗證碼。",
+        "Or enter this key by hand:": "或手動輸入此金鑰：",
+        "6-digit code": "6 位數驗證碼",
+        "Confirm": "確認",
+        "Two-factor sign-in": "雙因素登入",
+        "Enter the 6-digit code from your authenticator app.": "請輸入驗證器 App 上的 6 位數驗證碼。",
+        "Authenticator app": "驗證器 App",
+        "Two-factor sign-in is set up.": "雙因素登入已設定完成。",
+        "The code is not correct. Check the time on your phone and try again.": "驗證碼不正確，請確認手機時間後再試一次。",
+        "This account needs the 6-digit code from its authenticator app (field “otp”).": "此帳號需要驗證器 App 的 6 位數驗證碼（欄位「otp」）。",
+    }
+)
