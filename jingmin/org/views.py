@@ -49,7 +49,7 @@ def home(request):
         "roles": [roles.ROLE_LABELS[r] for r in sorted(roles.roles_of(user)) if r in roles.ROLE_LABELS],
         "counts": {kind: counts.get(kind, 0) for kind in ("precinct", "station", "beat")},
         "villages": Village.objects.visible_to(user).count(),
-        "can": {cap: roles.can(user, cap) for cap in roles.CAPABILITIES},
+        "can": {cap.replace(".", "_"): roles.can(user, cap) for cap in roles.CAPABILITIES},
         "beat_villages": list(Village.objects.filter(beat=unit))
         if unit and unit.kind == Unit.Kind.BEAT
         else [],

@@ -122,3 +122,20 @@ def test_inactive_user_sees_nothing(w):
     user = w.inside[roles.STATION_CHIEF]
     user.is_active = False
     assert Unit.objects.visible_to(user).count() == 0
+
+
+@pytest.mark.parametrize(
+    "role,visible,hidden",
+    [
+        (roles.BEAT_OFFICER, ["/map/", "/org/units/", "/org/training/"], ["/audit/"]),
+        (roles.ADMINISTRATOR, ["/map/", "/org/units/", "/audit/"], []),
+        (roles.COMMUNITY_PARTNER, ["/map/"], ["/org/units/", "/audit/", "/org/training/"]),
+    ],
+)
+def test_home_page_offers_the_roles_pages(client, w, role, visible, hidden):
+    client.force_login(w.inside[role])
+    html = client.get("/").content.decode()
+    for href in visible:
+        assert f'class="card tile" href="{href}"' in html, href
+    for href in hidden:
+        assert f'class="card tile" href="{href}"' not in html, href
