@@ -103,10 +103,12 @@ def on_unexpected(request, exc):
 
 def register_routers():
     from jingmin.geo.api import router as geo_router
+    from jingmin.messaging.api import router as messaging_router
     from jingmin.org.api import router as org_router
 
     api.add_router("", org_router)
     api.add_router("", geo_router)
+    api.add_router("", messaging_router)
 
 
 register_routers()

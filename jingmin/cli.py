@@ -7,14 +7,14 @@ jingmin createadmin USER UNIT   create an administrator
 jingmin audit verify            verify the audit hash chain
 jingmin import units FILE       import jurisdiction units (CSV or GeoJSON)
 jingmin import geography [FILE] load districts and villages (default: bundled Tainan data)
-jingmin worker                  run the background task worker
+jingmin worker                  run the background task worker (django-tasks-db; message deliveries)
 jingmin manage ...              any other Django management command
 """
 
 import os
 import sys
 
-ALIASES = {"worker": "db_worker"}
+ALIASES = {}  # `worker` is jingmin.messaging's db_worker wrapper (re-schedules unfinished deliveries)
 
 
 def main(argv=None):

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "jingmin.org",
     "jingmin.audit",
     "jingmin.geo",
+    "jingmin.messaging",
 ]
 
 MIDDLEWARE = [
@@ -228,6 +229,27 @@ TASKS = {
     "default": {
         "BACKEND": os.environ.get("JINGMIN_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
+}
+
+# Encryption at rest (jingmin.org.crypto): comma-separated Fernet keys, the first encrypts, all decrypt.
+# Unset: one key derived from SECRET_KEY.
+FERNET_KEYS = env_list("JINGMIN_FERNET_KEYS")
+BLIND_INDEX_KEY = os.environ.get("JINGMIN_BLIND_INDEX_KEY", "")
+
+# Messaging (jingmin.messaging): public base URL for images sent over LINE (must be https for LINE),
+# delivery worker tuning.
+PUBLIC_URL = os.environ.get("JINGMIN_PUBLIC_URL", "https://localhost:8000").rstrip("/")
+MESSAGING = {
+    "LINE_TIMEOUT": float(os.environ.get("JINGMIN_LINE_TIMEOUT", "10")),
+    "LEASE_SECONDS": float(os.environ.get("JINGMIN_MESSAGING_LEASE_SECONDS", "120")),
+    "BACKOFF_BASE": float(os.environ.get("JINGMIN_MESSAGING_BACKOFF_BASE", "2")),
+    "BACKOFF_MAX": float(os.environ.get("JINGMIN_MESSAGING_BACKOFF_MAX", "900")),
+    "MAX_ATTEMPTS": int(os.environ.get("JINGMIN_MESSAGING_MAX_ATTEMPTS", "12")),
+    "CLAIM_BATCH": int(os.environ.get("JINGMIN_MESSAGING_CLAIM_BATCH", "16")),
+    "SEND_THREADS": int(os.environ.get("JINGMIN_MESSAGING_SEND_THREADS", "8")),
+    "PARALLEL_DRAINS": int(os.environ.get("JINGMIN_MESSAGING_PARALLEL_DRAINS", "2")),
+    "DRAIN_SECONDS": float(os.environ.get("JINGMIN_MESSAGING_DRAIN_SECONDS", "240")),
+    "MAX_IMAGE_BYTES": int(os.environ.get("JINGMIN_MESSAGING_MAX_IMAGE_BYTES", str(10 * 1024 * 1024))),
 }
 
 EMAIL_BACKEND = os.environ.get("JINGMIN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -5,6 +5,7 @@ from django.views.i18n import set_language
 
 from jingmin import views
 from jingmin.api import api
+from jingmin.messaging import views as messaging_views
 from jingmin.org import otp
 from jingmin.org import views as org_views
 
@@ -19,6 +20,8 @@ urlpatterns = [
     path("map/", include("jingmin.geo.urls")),
     path("org/", include("jingmin.org.urls")),
     path("audit/", include("jingmin.audit.urls")),
+    path("messaging/", include("jingmin.messaging.urls")),
+    path("hooks/line/<slug:slug>", messaging_views.line_webhook, name="line_webhook"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

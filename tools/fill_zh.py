@@ -34,10 +34,15 @@ def main(path="jingmin/locale/zh_Hant/LC_MESSAGES/django.po"):
                 missing.append(entry.msgid)
         elif entry.msgid in ZH:
             entry.msgstr = ZH[entry.msgid]
-        elif not entry.msgstr:
+        elif "fuzzy" in entry.flags or not entry.msgstr:
+            # makemessages' fuzzy guesses are often wrong (other meaning, other placeholders): never ship them
+            entry.msgstr = ""
             missing.append(entry.msgid)
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
+            if entry.msgid_plural and entry.msgid not in PLURALS:
+                entry.msgstr_plural = {0: ""}
+    po.metadata_is_fuzzy = False
     po.metadata["Plural-Forms"] = "nplurals=1; plural=0;"
     po.metadata["Language"] = "zh_Hant"
     po.metadata["Content-Type"] = "text/plain; charset=UTF-8"

@@ -8,6 +8,8 @@ part of the LINE Messaging API contract Jingmin uses:
 ``POST /v2/bot/message/multicast``    ``{"to": [1..500 user ids], "messages": [...]}`` -> ``{}``
 ``POST /v2/bot/message/reply``        ``{"replyToken": t, "messages": [...]}`` -> ``{"sentMessages": [...]}``
 ``GET /v2/bot/group/{id}/summary``    ``{"groupId", "groupName", "pictureUrl"}``
+``GET /v2/bot/group/{id}/members/count``  ``{"count": N}``
+``GET /v2/bot/message/{id}/content``  the bytes given to :meth:`FakeLineServer.add_content` (404 otherwise)
 ``GET /v2/bot/message/quota``         ``{"type": "none"}`` or ``{"type": "limited", "value": N}``
 ``GET /v2/bot/message/quota/consumption``  ``{"totalUsage": N}``
 ====================================  =====================================================
@@ -332,6 +334,7 @@ class FakeLineServer:
                     member_count=int(info.get("memberCount", 1)),
                 )
         self.left_groups: set[str] = set(left_groups)
+        self.contents: dict[str, tuple[bytes, str]] = {}
 
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -395,6 +398,11 @@ class FakeLineServer:
             }
             if hasattr(self, "left_groups"):
                 self.left_groups.discard(group_id)
+
+    def add_content(self, message_id: str, data: bytes, content_type: str = "image/jpeg") -> None:
+        """Make ``GET /v2/bot/message/{message_id}/content`` answer ``data``."""
+        with self._lock:
+            self.contents[message_id] = (bytes(data), content_type)
 
     def leave_group(self, group_id: str) -> None:
         """Simulate the bot leaving (or being kicked from) a group."""
@@ -509,13 +517,17 @@ class FakeLineServer:
 
     # ------------------------------------------------------------ HTTP plumbing
     def _send(self, handler: _Handler, request_id: str, reply: _Reply, *, count: bool = True) -> None:
-        data = json.dumps(reply.body, ensure_ascii=False).encode("utf-8")
+        if isinstance(reply.body, bytes):
+            data = reply.body
+        else:
+            data = json.dumps(reply.body, ensure_ascii=False).encode("utf-8")
         if count:  # API traffic only, not the /__ control endpoints
             with self._lock:
                 self.status_counts[reply.status] += 1
         try:
             handler.send_response(reply.status)
-            handler.send_header("Content-Type", "application/json")
+            if "Content-Type" not in reply.headers:
+                handler.send_header("Content-Type", "application/json")
             handler.send_header("Content-Length", str(len(data)))
             handler.send_header("x-line-request-id", request_id)
             for name, value in reply.headers.items():
@@ -644,6 +656,20 @@ class FakeLineServer:
                 if method == "GET"
                 else _error(405, "Method Not Allowed")
             )
+        m = re.fullmatch(r"/v2/bot/group/([^/]+)/members/count", path)
+        if m:
+            return (
+                ("group_member_count", {"groupId": m.group(1)})
+                if method == "GET"
+                else _error(405, "Method Not Allowed")
+            )
+        m = re.fullmatch(r"/v2/bot/message/([^/]+)/content", path)
+        if m:
+            return (
+                ("content", {"messageId": m.group(1)})
+                if method == "GET"
+                else _error(405, "Method Not Allowed")
+            )
         return _error(404, MSG_NOT_FOUND)
 
     # -------------------------------------------------------------- endpoints
@@ -664,6 +690,18 @@ class FakeLineServer:
         if endpoint == "consumption":
             with self._lock:
                 return _Reply(200, {"totalUsage": self._consumption})
+        if endpoint == "group_member_count":
+            with self._lock:
+                info = self.groups.get(params["groupId"])
+                if info is None or params["groupId"] in self.left_groups:
+                    return _error(404, MSG_NOT_FOUND)
+                return _Reply(200, {"count": int(info.get("memberCount", 1))})
+        if endpoint == "content":
+            with self._lock:
+                content = self.contents.get(params["messageId"])
+            if content is None:
+                return _error(404, MSG_NOT_FOUND)
+            return _Reply(200, content[0], {"Content-Type": content[1]})
         if endpoint == "group_summary":
             gid = params["groupId"]
             with self._lock:

@@ -12,5 +12,8 @@ def jingmin(request):
         "jm_can_units": roles.can(user, "org.view_units"),
         "jm_can_training": roles.can(user, "org.view_training"),
         "jm_can_map": roles.can(user, "geo.view_map"),
+        "jm_can_messaging": roles.can(user, "messaging.view"),
+        "jm_can_tips": roles.can(user, "messaging.read_tips"),
+        "jm_can_partner_messages": roles.can(user, "messaging.partner_messages"),
         "jm_demo": settings.DEMO,
     }

@@ -116,6 +116,7 @@ def load_demo(stdout=None):
         if made:
             created.append(username)
     _demo_training(units)
+    __import__("jingmin.messaging.demo", fromlist=["load_messaging_demo"]).load_messaging_demo(units)
     if created:
         audit.record("org.load_demo", obj=("org.demo", "tainan"), extra={"users": created})
     return units

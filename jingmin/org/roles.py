@@ -41,6 +41,14 @@ CAPABILITIES = {
     "geo.view_map": POLICE | {SOCIAL_LIAISON, COMMUNITY_PARTNER},
     "audit.view": {ADMINISTRATOR},
     "analytics.view": {BUREAU_ANALYST, PRECINCT_OFFICER, STATION_CHIEF, ADMINISTRATOR},
+    # messaging: campaigns, channels and audiences, tips (resident LINE IDs stay with the station)
+    "messaging.view": POLICE,
+    "messaging.send": {STATION_CHIEF, PRECINCT_OFFICER, BEAT_OFFICER, ADMINISTRATOR},
+    "messaging.approve": SUPERVISORS,
+    "messaging.manage_channels": {STATION_CHIEF, ADMINISTRATOR},
+    "messaging.manage_contacts": {STATION_CHIEF, BEAT_OFFICER, ADMINISTRATOR},
+    "messaging.read_tips": {STATION_CHIEF, PRECINCT_OFFICER, BEAT_OFFICER, INVESTIGATOR, ADMINISTRATOR},
+    "messaging.partner_messages": {COMMUNITY_PARTNER},
 }
 
 

@@ -218,3 +218,4 @@ ZH.update(
         "This account needs the 6-digit code from its authenticator app (field “otp”).": "此帳號需要驗證器 App 的 6 位數驗證碼（欄位「otp」）。",
     }
 )
+ZH["source"] = "來源"

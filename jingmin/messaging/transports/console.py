@@ -116,6 +116,12 @@ class ConsoleTransport:
     def group_summary(self, group_id: str) -> dict[str, Any]:
         return {"groupId": group_id, "groupName": f"Console group {group_id[-6:]}", "pictureUrl": None}
 
+    def group_member_count(self, group_id: str) -> int:
+        return 1
+
+    def message_content(self, message_id: str) -> bytes:
+        return b""  # nothing to download: the console never received anything
+
     def quota(self) -> dict[str, Any]:
         return {"type": "none", "value": None}
 

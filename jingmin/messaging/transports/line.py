@@ -6,6 +6,8 @@ Only the small part of the Messaging API that Jingmin uses is wrapped:
 * ``POST /v2/bot/message/multicast``  -> :meth:`LineTransport.multicast` (at most 500 user IDs)
 * ``POST /v2/bot/message/reply``      -> :meth:`LineTransport.reply`
 * ``GET  /v2/bot/group/{id}/summary`` -> :meth:`LineTransport.group_summary`
+* ``GET  /v2/bot/group/{id}/members/count`` -> :meth:`LineTransport.group_member_count`
+* ``GET  /v2/bot/message/{id}/content`` (data host) -> :meth:`LineTransport.message_content`
 * ``GET  /v2/bot/message/quota``      -> :meth:`LineTransport.quota`
 * ``GET  /v2/bot/message/quota/consumption`` -> :meth:`LineTransport.consumption`
 
@@ -39,6 +41,7 @@ from linebot.v3.messaging import (
     ApiException,
     Configuration,
     MessagingApi,
+    MessagingApiBlob,
     MulticastRequest,
     PushMessageRequest,
     ReplyMessageRequest,
@@ -67,6 +70,7 @@ __all__ = [
 ]
 
 DEFAULT_API_HOST = "https://api.line.me"
+DEFAULT_DATA_HOST = "https://api-data.line.me"
 MAX_MESSAGES_PER_REQUEST = 5
 MAX_MULTICAST_RECIPIENTS = 500
 MAX_TEXT_LENGTH = 5000  # counted in UTF-16 code units, as LINE does
@@ -350,19 +354,34 @@ class LineTransport:
 
     name = "line"
 
-    def __init__(self, access_token: str, api_host: str = DEFAULT_API_HOST, timeout: float = 10.0) -> None:
+    def __init__(
+        self,
+        access_token: str,
+        api_host: str = DEFAULT_API_HOST,
+        timeout: float = 10.0,
+        data_host: str | None = None,
+    ) -> None:
         if not access_token:
             raise ValueError("a LINE channel access token is required")
         self.api_host = api_host.rstrip("/")
+        # content downloads live on api-data.line.me; a custom API host (a test server) serves both
+        if data_host is None:
+            data_host = DEFAULT_DATA_HOST if self.api_host == DEFAULT_API_HOST else self.api_host
+        self.data_host = data_host.rstrip("/")
         self.timeout = float(timeout)
         config = Configuration(host=self.api_host, access_token=access_token)
         config.retries = False  # urllib3: no silent re-sends; raise the original error
         self._client = ApiClient(config)
         self._api = MessagingApi(self._client)
+        data_config = Configuration(host=self.data_host, access_token=access_token)
+        data_config.retries = False
+        self._data_client = ApiClient(data_config)
+        self._blob = MessagingApiBlob(self._data_client)
 
     # -- lifecycle ---------------------------------------------------------
     def close(self) -> None:
         self._client.close()
+        self._data_client.close()
 
     def __enter__(self) -> LineTransport:
         return self
@@ -434,6 +453,24 @@ class LineTransport:
         )
         data = resp.data
         return {"groupId": data.group_id, "groupName": data.group_name, "pictureUrl": data.picture_url}
+
+    def group_member_count(self, group_id: str) -> int:
+        """Members of a group, not counting the official account (what a push to the group costs)."""
+        if not isinstance(group_id, str) or not group_id:
+            raise ValueError("group_id must be a non-empty string")
+        resp = self._call(
+            lambda: self._api.get_group_member_count_with_http_info(group_id, _request_timeout=self.timeout)
+        )
+        return int(resp.data.count)
+
+    def message_content(self, message_id: str) -> bytes:
+        """The content (image, video, audio, file) a user sent, from the data host."""
+        if not isinstance(message_id, str) or not message_id:
+            raise ValueError("message_id must be a non-empty string")
+        resp = self._call(
+            lambda: self._blob.get_message_content_with_http_info(message_id, _request_timeout=self.timeout)
+        )
+        return bytes(resp.data)
 
     def quota(self) -> dict[str, Any]:
         """Monthly message quota: ``{"type": "limited"|"none", "value": N|None}``."""

@@ -1,0 +1,24 @@
+"""``jingmin worker``: django-tasks-db's ``db_worker`` that first re-schedules unfinished deliveries.
+
+A worker killed with SIGKILL leaves its task marked running forever and its dispatches leased; the
+leases run out, and this start-up step makes sure a drain task will pick them up.
+"""
+
+import logging
+
+from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
+
+logger = logging.getLogger("jingmin.messaging")
+
+
+class Command(DbWorkerCommand):
+    help = "Run the background task worker (re-schedules unfinished message deliveries first)"
+
+    def handle(self, *args, **options):
+        from jingmin.messaging import delivery
+
+        wake = delivery.next_wakeup()
+        if wake is not None:
+            delivery.schedule_drain(wake)
+            logger.info("messaging: unfinished deliveries found, drain scheduled for %s", wake.isoformat())
+        return super().handle(*args, **options)

@@ -1,0 +1,125 @@
+"""Background tasks (run by ``jingmin worker``).
+
+The delivery state lives in the dispatch rows, not in the task queue: a drain task only says "look
+for work". A worker killed in the middle of a task leaves its dispatches ``sending`` with a lease
+that runs out; whichever drain runs next takes them over (same retry keys), and every worker
+re-schedules a drain when it starts (``jingmin worker``), so nothing waits for a task that died.
+"""
+
+import logging
+
+from django.utils import timezone
+from django_tasks import task
+
+logger = logging.getLogger("jingmin.messaging")
+
+
+@task()
+def drain_deliveries():
+    """Send everything due, then schedule the next drain for the next retry or lease expiry."""
+    from jingmin.messaging import delivery
+
+    stats = delivery.drain()
+    wake = delivery.next_wakeup()
+    if wake is not None:
+        delivery.schedule_drain(wake, want=1)
+    return stats
+
+
+@task()
+def reply_to_tip(tip_id, reply_token):
+    """Answer a resident's message with its tracking code through the free reply API."""
+    from jingmin.messaging import delivery
+    from jingmin.messaging.models import Tip
+    from jingmin.messaging.transports import TransportError
+
+    tip = Tip.objects.select_related("channel").get(pk=tip_id)
+    text = tip_reply_text(tip)
+    try:
+        delivery.transport_for(tip.channel).reply(reply_token, [{"type": "text", "text": text}])
+    except TransportError as exc:  # reply tokens are single-use and expire: log, do not retry
+        logger.warning("reply to tip %s failed: %s", tip.tracking_code, exc)
+        return False
+    Tip.objects.filter(pk=tip.pk).update(replied_at=timezone.now())
+    return True
+
+
+def tip_reply_text(tip):
+    from django.utils import translation
+
+    with translation.override("zh-hant"):
+        from django.utils.translation import gettext as _
+
+        return _(
+            "Thank you, %(station)s has received your message. Tracking code: %(code)s. "
+            "In an emergency call 110; anti-fraud hotline 165."
+        ) % {"station": tip.unit.name, "code": tip.tracking_code}
+
+
+@task()
+def fetch_group_details(contact_id):
+    """Name a group the bot just joined and count its members (the cost of a push to it)."""
+    from jingmin.messaging import delivery
+    from jingmin.messaging.models import Contact
+    from jingmin.messaging.transports import TransportError
+
+    contact = Contact.objects.select_related("channel").get(pk=contact_id)
+    transport = delivery.transport_for(contact.channel)
+    try:
+        summary = transport.group_summary(contact.address)
+        count = transport.group_member_count(contact.address)
+    except TransportError as exc:
+        logger.warning("group details for contact %s: %s", contact_id, exc)
+        return False
+    updates = {"member_count": max(1, count)}
+    if not contact.name:
+        updates["name"] = (summary.get("groupName") or "")[:120]
+    Contact.objects.filter(pk=contact_id).update(**updates)
+    return True
+
+
+@task()
+def fetch_tip_image(tip_id):
+    """Download the image a resident sent (LINE keeps content only for a while)."""
+    from django.core.files.base import ContentFile
+
+    from jingmin.messaging import delivery
+    from jingmin.messaging.models import Tip
+    from jingmin.messaging.transports import TransportError
+
+    tip = Tip.objects.select_related("channel").get(pk=tip_id)
+    try:
+        data = delivery.transport_for(tip.channel).message_content(tip.line_message_id)
+    except TransportError as exc:
+        logger.warning("image of tip %s: %s", tip.tracking_code, exc)
+        return False
+    if not data:
+        return False
+    tip.image.save(f"{tip.tracking_code}.jpg", ContentFile(data), save=False)
+    Tip.objects.filter(pk=tip.pk).update(image=tip.image.name)
+    return True
+
+
+@task()
+def refresh_quota(channel_id):
+    """Ask LINE for the channel's monthly quota and this month's usage."""
+    from jingmin.messaging import delivery
+    from jingmin.messaging.models import Channel
+    from jingmin.messaging.transports import TransportError
+
+    channel = Channel.objects.get(pk=channel_id)
+    if channel.uses_console or channel.transport != Channel.Transport.LINE:
+        return False
+    transport = delivery.transport_for(channel)
+    try:
+        q = transport.quota()
+        used = transport.consumption()
+    except TransportError as exc:
+        logger.warning("quota of channel %s: %s", channel.slug, exc)
+        return False
+    Channel.objects.filter(pk=channel_id).update(
+        monthly_quota=q["value"] if q["type"] == "limited" else None,
+        remote_usage=used,
+        remote_checked_at=timezone.now(),
+    )
+    return True
