@@ -109,6 +109,9 @@ def register_routers():
     api.add_router("", org_router)
     api.add_router("", geo_router)
     api.add_router("", messaging_router)
+    from jingmin.analytics.api import router as analytics_router
+
+    api.add_router("/analytics", analytics_router)
 
 
 register_routers()

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "jingmin.org",
     "jingmin.audit",
     "jingmin.geo",
+    "jingmin.analytics",
     "jingmin.messaging",
 ]
 

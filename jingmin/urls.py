@@ -22,6 +22,7 @@ urlpatterns = [
     path("audit/", include("jingmin.audit.urls")),
     path("messaging/", include("jingmin.messaging.urls")),
     path("hooks/line/<slug:slug>", messaging_views.line_webhook, name="line_webhook"),
+    path("analytics/", include("jingmin.analytics.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -13,6 +13,7 @@ from decimal import Decimal
 import numpy as np
 from django.db import transaction
 
+from jingmin.analytics.demo import load_demo_incidents
 from jingmin.audit import log as audit
 from jingmin.org import roles
 from jingmin.org.actions import create_user, ensure_role_groups
@@ -116,6 +117,7 @@ def load_demo(stdout=None):
         if made:
             created.append(username)
     _demo_training(units)
+    load_demo_incidents()
     __import__("jingmin.messaging.demo", fromlist=["load_messaging_demo"]).load_messaging_demo(units)
     if created:
         audit.record("org.load_demo", obj=("org.demo", "tainan"), extra={"users": created})

@@ -41,6 +41,9 @@ CAPABILITIES = {
     "geo.view_map": POLICE | {SOCIAL_LIAISON, COMMUNITY_PARTNER},
     "audit.view": {ADMINISTRATOR},
     "analytics.view": {BUREAU_ANALYST, PRECINCT_OFFICER, STATION_CHIEF, ADMINISTRATOR},
+    "analytics.view_incidents": POLICE,
+    "analytics.import_incidents": {BUREAU_ANALYST, PRECINCT_OFFICER, ADMINISTRATOR},
+    "analytics.view_alerts": POLICE,
     # messaging: campaigns, channels and audiences, tips (resident LINE IDs stay with the station)
     "messaging.view": POLICE,
     "messaging.send": {STATION_CHIEF, PRECINCT_OFFICER, BEAT_OFFICER, ADMINISTRATOR},

@@ -9,10 +9,15 @@ class Command(BaseCommand):
     help = "Import data: `import units FILE` (CSV or GeoJSON), `import geography [FILE]`."
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=["units", "geography"])
+        parser.add_argument("kind", choices=["units", "geography", "incidents"])
         parser.add_argument("file", nargs="?")
+        parser.add_argument("--valid-only", action="store_true", help="incidents: import the valid rows")
 
     def handle(self, *args, kind, file, **options):
+        if kind == "incidents":
+            from jingmin.analytics.management.import_incidents import run
+
+            return run(self, file, valid_only=options["valid_only"])
         if kind == "geography":
             created, updated = load_geography(Path(file) if file else VILLAGES_FILE)
             self.stdout.write(f"geography: {created} villages created, {updated} updated")

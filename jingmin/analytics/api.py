@@ -1,0 +1,284 @@
+"""Analytics API (mounted at /api/v1/analytics): incidents, import, hotspots, forecasts, evaluations, alerts.
+
+Every query is scoped with ``visible_to``; a unit outside the caller's jurisdiction answers 404 like a
+missing one. Bad parameters answer 422 with field errors.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import File, Form, Router, Schema
+from ninja.files import UploadedFile
+
+from jingmin.analytics import forecast as fc
+from jingmin.analytics import hotspot
+from jingmin.analytics.importer import import_incidents
+from jingmin.analytics.models import Evaluation, Incident, IncidentCategory, NearRepeatTest
+from jingmin.analytics.nearrepeat import active_alerts
+from jingmin.org import roles
+from jingmin.org.models import Unit
+from jingmin.org.scoping import user_unit
+
+router = Router(tags=["analytics"])
+MAX_LIMIT = 1000
+
+
+def require(user, capability):
+    if not roles.can(user, capability):
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+def scoped_unit(user, code):
+    """The unit ``code`` (default: the user's own) if the user may see it; 404 otherwise."""
+    if not code:
+        unit = user_unit(user)
+        if unit is None and user.is_superuser:
+            unit = Unit.objects.filter(kind="bureau").first()
+        if unit is None:
+            raise Http404
+        return unit
+    return get_object_or_404(Unit.objects.visible_to(user), code=code)
+
+
+class CategoryOut(Schema):
+    code: str
+    name: str
+    name_en: str
+    near_repeat: bool
+
+
+@router.get("/categories", response=list[CategoryOut])
+def categories(request):
+    """Incident categories (editable configuration)."""
+    require(request.user, "analytics.view_incidents")
+    return list(IncidentCategory.objects.filter(active=True))
+
+
+def _parse_date(value, name):
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError({name: _("Enter a date as YYYY-MM-DD.")})
+
+
+def _incident_out(i):
+    return {
+        "id": i.external_id,
+        "occurred_at": i.occurred_at.isoformat(),
+        "category": i.category.code,
+        "lat": i.lat,
+        "lon": i.lon,
+        "x": i.x,
+        "y": i.y,
+        "address": i.address,
+        "beat": i.unit.code,
+        "village": i.village.code,
+        "source": i.source,
+    }
+
+
+@router.get("/incidents")
+def list_incidents(
+    request,
+    unit: str | None = None,
+    category: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+):
+    """Incidents in the caller's jurisdiction, newest first; filters: unit subtree, category codes
+    (comma-separated), ``since``/``until`` dates (inclusive, Asia/Taipei); ``limit`` ≤ 1000."""
+    require(request.user, "analytics.view_incidents")
+    errors = {}
+    if not 1 <= limit <= MAX_LIMIT:
+        errors["limit"] = _("Between 1 and %(n)s.") % {"n": MAX_LIMIT}
+    if offset < 0:
+        errors["offset"] = _("Must not be negative.")
+    if errors:
+        raise ValidationError(errors)
+    qs = Incident.objects.visible_to(request.user).select_related("category", "unit", "village")
+    if unit:
+        qs = qs.filter(unit__path__startswith=scoped_unit(request.user, unit).path)
+    if category:
+        cats = hotspot.parse_categories(category, errors, "category")
+        if errors:
+            raise ValidationError(errors)
+        qs = qs.filter(category__in=cats)
+    from django.utils import timezone
+
+    d = _parse_date(since, "since")
+    if d:
+        qs = qs.filter(occurred_at__gte=timezone.make_aware(dt.datetime.combine(d, dt.time())))
+    d = _parse_date(until, "until")
+    if d:
+        qs = qs.filter(
+            occurred_at__lt=timezone.make_aware(dt.datetime.combine(d + dt.timedelta(days=1), dt.time()))
+        )
+    total = qs.count()
+    items = [_incident_out(i) for i in qs.order_by("-occurred_at", "-id")[offset : offset + limit]]
+    return {"count": total, "limit": limit, "offset": offset, "items": items}
+
+
+@router.post("/incidents/import")
+def import_csv(request, file: File[UploadedFile], valid_only: Form[bool] = False):
+    """Import incidents from a CSV upload (multipart field ``file``; ``valid_only`` to commit only the
+    valid rows). 200 with the report when rows were written; 422 with line-numbered errors otherwise."""
+    require(request.user, "analytics.import_incidents")
+    try:
+        text = file.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError({"file": _("The file is not UTF-8 text.")})
+    report = import_incidents(
+        text, acting_user=request.user, filename=file.name or "upload.csv", valid_only=valid_only
+    )
+    body = report.as_dict()
+    if not report.written:
+        body = {
+            "detail": _("Nothing was imported.") if report.bad_rows else _("The file holds no incidents."),
+            "errors": [
+                {"field": f"line {e.line}: {e.field}", "message": str(e.reason)} for e in report.errors
+            ],
+            "report": report.as_dict(),
+        }
+        return JsonResponse(body, status=422)
+    return body
+
+
+def _hotspot_layer(request, unit, categories):
+    require(request.user, "analytics.view")
+    u = scoped_unit(request.user, unit)
+    params = hotspot.parse_params(u, request.GET)
+    return hotspot.compute(request.user, params)
+
+
+@router.get("/hotspots.geojson")
+def hotspots_geojson(
+    request,
+    unit: str | None = None,
+    categories: str | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    cell: float | None = None,
+    bandwidth: float | None = None,
+):
+    """KDE cells (incidents per km², only above 5 % of the peak) with Gi* z-scores, the outline of the
+    significant hot cells (``hot``), a ``legend`` and a ``message`` explaining an empty layer."""
+    response = JsonResponse(_hotspot_layer(request, unit, categories))
+    if request.GET.get("download"):
+        response["Content-Disposition"] = 'attachment; filename="hotspots.geojson"'
+    return response
+
+
+@router.get("/hotspots.csv")
+def hotspots_csv(
+    request,
+    unit: str | None = None,
+    categories: str | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    cell: float | None = None,
+    bandwidth: float | None = None,
+):
+    """The same cells as CSV (cell centre in EPSG:3826 and WGS84, density, count, z, p, hot)."""
+    layer = _hotspot_layer(request, unit, categories)
+    response = HttpResponse(hotspot.to_csv(layer), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="hotspots.csv"'
+    return response
+
+
+@router.get("/forecast.geojson")
+def forecast_geojson(
+    request,
+    unit: str | None = None,
+    categories: str | None = None,
+    horizon_days: float = 7.0,
+    coverage: int | None = None,
+):
+    """Patrol focus boxes: the unit's top cells covering 1, 5 and 10 % of its area for the next
+    ``horizon_days`` (property ``tier``), from the latest nightly run or computed now."""
+    require(request.user, "analytics.view")
+    u = scoped_unit(request.user, unit)
+    errors = {}
+    cats = hotspot.parse_categories(categories, errors)
+    if not 1 <= horizon_days <= 56:
+        errors["horizon_days"] = _("Between 1 and 56 days.")
+    if coverage is not None and coverage not in fc.COVERAGES:
+        errors["coverage"] = _("One of 1, 5 or 10.")
+    if errors:
+        raise ValidationError(errors)
+    key = fc.category_key(cats)
+    run = fc.latest_run(u, key, horizon_days=horizon_days)
+    if run is None:
+        run = fc.compute_forecast(u, cats, horizon_days=horizon_days, save=False)
+    return JsonResponse(fc.as_geojson(run, coverage))
+
+
+@router.get("/evaluations")
+def evaluations(request, unit: str | None = None, limit: int = 20):
+    """Stored backtests (per method: hit rate and PAI per coverage) for units the caller may see."""
+    require(request.user, "analytics.view")
+    qs = Evaluation.objects.visible_to(request.user).select_related("unit")
+    if unit:
+        qs = qs.filter(unit=scoped_unit(request.user, unit))
+    return [
+        {
+            "id": e.pk,
+            "unit": e.unit.code,
+            "category": e.category,
+            "params": e.params,
+            "result": e.result,
+            "best": e.best,
+            "created_at": e.created_at.isoformat(),
+        }
+        for e in qs[: max(1, min(limit, 200))]
+    ]
+
+
+@router.get("/near-repeat/alerts")
+def alerts(request):
+    """Active near-repeat alerts for the beats in the caller's jurisdiction."""
+    require(request.user, "analytics.view_alerts")
+    return [
+        {
+            "id": a.pk,
+            "beat": a.unit.code,
+            "incident": a.incident.external_id,
+            "category": a.incident.category.code,
+            "occurred_at": a.incident.occurred_at.isoformat(),
+            "lat": a.incident.lat,
+            "lon": a.incident.lon,
+            "village": a.incident.village.name,
+            "distance_m": a.distance_m,
+            "days": a.days,
+            "valid_until": a.valid_until.isoformat(),
+        }
+        for a in active_alerts(request.user)[:500]
+    ]
+
+
+@router.get("/near-repeat/tests")
+def knox_tests(request, unit: str | None = None):
+    """Stored Knox tests (latest first) for units the caller may see."""
+    require(request.user, "analytics.view")
+    qs = NearRepeatTest.objects.visible_to(request.user).select_related("unit", "category")
+    if unit:
+        qs = qs.filter(unit=scoped_unit(request.user, unit))
+    return [
+        {
+            "unit": t.unit.code,
+            "category": t.category.code,
+            "events": t.n_events,
+            "distance_m": t.distance_m,
+            "days": t.days,
+            "note": t.note,
+            "table": t.table,
+            "computed_at": t.computed_at.isoformat(),
+        }
+        for t in qs[:100]
+    ]

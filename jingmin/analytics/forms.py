@@ -1,0 +1,57 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from jingmin.analytics import hotspot
+from jingmin.analytics.models import IncidentCategory
+
+MAX_UPLOAD = 100 * 1024 * 1024
+
+
+class IncidentImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV file"))
+    valid_only = forms.BooleanField(
+        label=_("Import the valid rows even if some rows are bad"), required=False, initial=False
+    )
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if f.size > MAX_UPLOAD:
+            raise forms.ValidationError(_("The file is larger than 100 MB."))
+        if not f.name.lower().endswith((".csv", ".txt")):
+            raise forms.ValidationError(_("Upload a .csv file."))
+        try:
+            return f.name, f.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(_("The file is not UTF-8 text."))
+
+
+def category_choices():
+    return [(c.code, str(c)) for c in IncidentCategory.objects.filter(active=True)]
+
+
+class LayerForm(forms.Form):
+    """The map pages' selection: unit, categories, period and grid."""
+
+    unit = forms.ChoiceField(label=_("Unit"))
+    categories = forms.MultipleChoiceField(
+        label=_("Categories"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    cell = forms.FloatField(label=_("Cell size (m)"), min_value=10, max_value=2000, required=False)
+    bandwidth = forms.FloatField(label=_("Bandwidth (m)"), min_value=1, max_value=5000, required=False)
+    horizon_days = forms.FloatField(label=_("Horizon (days)"), min_value=1, max_value=56, required=False)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [(u.code, f"{u.get_kind_display()} · {u}") for u in units]
+        self.fields["categories"].choices = category_choices()
+        self.fields["cell"].widget.attrs["placeholder"] = f"{hotspot.DEFAULT_CELL:g}"
+        self.fields["bandwidth"].widget.attrs["placeholder"] = f"{hotspot.DEFAULT_BANDWIDTH:g}"
+        self.fields["horizon_days"].widget.attrs["placeholder"] = "7"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            self.add_error("end", _("The end date must not be before the start date."))
+        return data

@@ -1,0 +1,221 @@
+"""Incidents and the stored results of the analytics (forecasts, evaluations, near-repeat tests and alerts).
+
+Every model that belongs to a place carries its ``unit`` and is read through ``visible_to(user)``:
+incidents belong to the beat whose village holds the point; forecasts, evaluations and Knox tests to
+the unit they were computed for; alerts to the beat they were sent to.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from jingmin.org.scoping import ScopedManager
+
+
+class IncidentCategory(models.Model):
+    """A kind of incident (criminal case type or 110 call); editable configuration seeded by a migration."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=80)
+    name_en = models.CharField(_("English name"), max_length=80, blank=True)
+    near_repeat = models.BooleanField(
+        _("near-repeat alerts"),
+        default=False,
+        help_text=_(
+            "Burglary-type categories: a new incident may raise near-repeat alerts for nearby beats."
+        ),
+    )
+    active = models.BooleanField(_("active"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("incident category")
+        verbose_name_plural = _("incident categories")
+
+    def __str__(self):
+        if (get_language() or "").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name
+
+
+class Incident(models.Model):
+    """A criminal case or 110 call at a point, assigned to its village and beat."""
+
+    external_id = models.CharField(_("incident id"), max_length=64, unique=True)
+    occurred_at = models.DateTimeField(_("occurred at"))
+    # The three foreign keys below are validated by the importer and protected by Django's PROTECT
+    # (enforced by the ORM), but carry no database constraint and no single-column index: the
+    # composite indexes cover the lookups, and skipping per-row constraint triggers roughly doubles
+    # bulk-import speed (docs/performance.md).
+    category = models.ForeignKey(
+        IncidentCategory,
+        on_delete=models.PROTECT,
+        related_name="incidents",
+        verbose_name=_("category"),
+        db_constraint=False,
+        db_index=False,
+    )
+    lat = models.FloatField(_("latitude"))
+    lon = models.FloatField(_("longitude"))
+    x = models.FloatField(_("x (EPSG:3826)"))
+    y = models.FloatField(_("y (EPSG:3826)"))
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    unit = models.ForeignKey(
+        "org.Unit",
+        on_delete=models.PROTECT,
+        related_name="incidents",
+        verbose_name=_("beat"),
+        db_constraint=False,
+        db_index=False,
+    )
+    village = models.ForeignKey(
+        "org.Village",
+        on_delete=models.PROTECT,
+        related_name="incidents",
+        verbose_name=_("village"),
+        db_constraint=False,
+        db_index=False,
+    )
+    reported_unit = models.CharField(_("reporting unit"), max_length=40, blank=True)
+    source = models.CharField(_("source"), max_length=60, blank=True)
+    is_demo = models.BooleanField(default=False)
+    created_at = models.DateTimeField(_("imported at"))
+    updated_at = models.DateTimeField(_("updated at"))
+
+    objects = ScopedManager()
+    read_capability = "analytics.view_incidents"
+
+    class Meta:
+        ordering = ["-occurred_at", "id"]
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        indexes = [
+            models.Index(fields=["unit", "occurred_at"], name="incident_unit_time"),
+            models.Index(fields=["category", "occurred_at"], name="incident_cat_time"),
+        ]
+
+    def __str__(self):
+        return self.external_id
+
+
+class Evaluation(models.Model):
+    """A stored rolling-origin backtest (the engine's ``evaluate`` result) for a unit and category."""
+
+    unit = models.ForeignKey(
+        "org.Unit", on_delete=models.PROTECT, related_name="forecast_evaluations", verbose_name=_("unit")
+    )
+    category = models.CharField(_("category"), max_length=40)
+    params = models.JSONField(_("parameters"), default=dict)
+    result = models.JSONField(_("result"), default=dict)
+    best = models.CharField(_("best method"), max_length=40)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("computed at"), auto_now_add=True)
+
+    objects = ScopedManager()
+    read_capability = "analytics.view"
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("forecast evaluation")
+        verbose_name_plural = _("forecast evaluations")
+
+    def __str__(self):
+        return f"{self.unit.code} {self.category} {self.created_at:%Y-%m-%d}"
+
+
+class ForecastRun(models.Model):
+    """Ranked grid cells for the next ``horizon_days`` of one unit (patrol focus boxes)."""
+
+    unit = models.ForeignKey(
+        "org.Unit", on_delete=models.CASCADE, related_name="forecast_runs", verbose_name=_("unit")
+    )
+    category_key = models.CharField(_("categories"), max_length=200)
+    method = models.CharField(_("method"), max_length=40)
+    start = models.DateTimeField(_("forecast start"))
+    horizon_days = models.FloatField(_("horizon (days)"))
+    cell = models.FloatField(_("cell size (m)"))
+    grid = models.JSONField(default=dict)
+    study_cells = models.PositiveIntegerField(default=0)
+    n_incidents = models.PositiveIntegerField(default=0)
+    boxes = models.JSONField(default=list)
+    evaluation = models.ForeignKey(Evaluation, null=True, blank=True, on_delete=models.SET_NULL)
+    note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(_("computed at"), auto_now_add=True)
+
+    objects = ScopedManager()
+    read_capability = "analytics.view"
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("forecast")
+        verbose_name_plural = _("forecasts")
+        indexes = [models.Index(fields=["unit", "category_key", "created_at"], name="forecast_lookup")]
+
+    def __str__(self):
+        return f"{self.unit.code} {self.category_key} {self.method}"
+
+
+class NearRepeatTest(models.Model):
+    """A Knox test of one category in one unit (space-time bands, Monte-Carlo p-values)."""
+
+    unit = models.ForeignKey(
+        "org.Unit", on_delete=models.CASCADE, related_name="near_repeat_tests", verbose_name=_("unit")
+    )
+    category = models.ForeignKey(
+        IncidentCategory, on_delete=models.CASCADE, related_name="+", verbose_name=_("category")
+    )
+    period_start = models.DateTimeField()
+    period_end = models.DateTimeField()
+    n_events = models.PositiveIntegerField(default=0)
+    n_perm = models.PositiveIntegerField(default=0)
+    table = models.JSONField(default=list)
+    distance_m = models.FloatField(_("near-repeat distance (m)"), null=True, blank=True)
+    days = models.FloatField(_("near-repeat days"), null=True, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+    computed_at = models.DateTimeField(_("computed at"), auto_now_add=True)
+
+    objects = ScopedManager()
+    read_capability = "analytics.view_alerts"
+
+    class Meta:
+        ordering = ["-computed_at", "-id"]
+        verbose_name = _("near-repeat test")
+        verbose_name_plural = _("near-repeat tests")
+
+    def __str__(self):
+        return f"{self.unit.code} {self.category.code} {self.computed_at:%Y-%m-%d}"
+
+
+class NearRepeatAlert(models.Model):
+    """An in-app notice to a beat: a near-repeat incident happened within the flagged distance."""
+
+    unit = models.ForeignKey(
+        "org.Unit", on_delete=models.CASCADE, related_name="near_repeat_alerts", verbose_name=_("beat")
+    )
+    incident = models.ForeignKey(
+        Incident, on_delete=models.CASCADE, related_name="alerts", verbose_name=_("incident")
+    )
+    test = models.ForeignKey(
+        NearRepeatTest, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    distance_m = models.FloatField(_("distance (m)"))
+    days = models.FloatField(_("days"))
+    valid_until = models.DateTimeField(_("valid until"), db_index=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ScopedManager()
+    read_capability = "analytics.view_alerts"
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("near-repeat alert")
+        verbose_name_plural = _("near-repeat alerts")
+        constraints = [models.UniqueConstraint(fields=["incident", "unit"], name="one_alert_per_beat")]
+
+    def __str__(self):
+        return f"{self.unit.code} ← {self.incident.external_id}"

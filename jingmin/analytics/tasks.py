@@ -1,0 +1,38 @@
+"""Background work (Django tasks API): the nightly refresh of Knox tests and forecasts.
+
+Run it nightly with cron (``jingmin forecast refresh``) or enqueue ``nightly_refresh`` from a scheduler;
+a ``jingmin worker`` picks it up.
+"""
+
+from django.db import transaction
+from django_tasks import task
+
+from jingmin.audit import log as audit
+from jingmin.org.models import Unit
+
+
+def refresh_all(unit_codes=None):
+    from jingmin.analytics.forecast import refresh_forecasts
+    from jingmin.analytics.nearrepeat import refresh_tests
+
+    if unit_codes:
+        units = list(Unit.objects.filter(code__in=unit_codes))
+        knox_units, forecast_units = units, units
+    else:
+        knox_units = list(Unit.objects.filter(kind__in=["bureau", "precinct"]))
+        forecast_units = list(Unit.objects.filter(kind__in=["precinct", "station"]))
+    with transaction.atomic():
+        tests = refresh_tests(units=knox_units)
+        runs = refresh_forecasts(units=forecast_units)
+        summary = {
+            "knox_tests": len(tests),
+            "flagged": sum(1 for t in tests if t.distance_m),
+            "forecasts": len(runs),
+        }
+        audit.record("analytics.refresh", obj=("analytics.refresh", "nightly"), extra=summary)
+    return summary
+
+
+@task()
+def nightly_refresh(unit_codes=None):
+    return refresh_all(unit_codes)

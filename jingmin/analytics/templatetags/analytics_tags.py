@@ -1,0 +1,16 @@
+from django import template
+
+from jingmin.analytics.nearrepeat import active_alerts
+from jingmin.org import roles
+
+register = template.Library()
+
+
+@register.inclusion_tag("analytics/home_alerts.html", takes_context=True)
+def analytics_home_alerts(context):
+    """Active near-repeat alerts of the signed-in user's beats (for the home page)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not roles.can(user, "analytics.view_alerts"):
+        return {"alerts": []}
+    return {"alerts": list(active_alerts(user)[:10])}

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from jingmin.analytics import views
+
+app_name = "analytics"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("incidents/", views.incident_list, name="incident_list"),
+    path("incidents/import/", views.incident_import, name="incident_import"),
+    path("hotspots/", views.hotspots, name="hotspots"),
+    path("forecast/", views.forecast, name="forecast"),
+    path("evaluations/", views.evaluations, name="evaluations"),
+    path("alerts/", views.alerts, name="alerts"),
+]

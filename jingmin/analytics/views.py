@@ -1,0 +1,222 @@
+"""Analytics pages: overview, incidents, import, hotspot map, forecast focus boxes, evaluations, alerts."""
+
+import datetime as dt
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jingmin.analytics import forecast as fc
+from jingmin.analytics import hotspot
+from jingmin.analytics.forms import IncidentImportForm, LayerForm
+from jingmin.analytics.importer import import_incidents
+from jingmin.analytics.models import Evaluation, Incident, IncidentCategory, NearRepeatTest
+from jingmin.analytics.nearrepeat import active_alerts
+from jingmin.geo.geojson import simplify
+from jingmin.org import roles
+from jingmin.org.models import Unit
+from jingmin.org.scoping import user_unit
+
+
+def require(user, capability):
+    if not roles.can(user, capability):
+        raise PermissionDenied(_("You do not have permission to see this page."))
+
+
+@login_required
+def index(request):
+    require(request.user, "analytics.view_incidents")
+    user = request.user
+    context = {
+        "incidents": Incident.objects.visible_to(user).count(),
+        "alerts": active_alerts(user).count() if roles.can(user, "analytics.view_alerts") else 0,
+        "can_view": roles.can(user, "analytics.view"),
+        "can_import": roles.can(user, "analytics.import_incidents"),
+        "evaluations": Evaluation.objects.visible_to(user).count(),
+    }
+    return render(request, "analytics/index.html", context)
+
+
+@login_required
+def incident_list(request):
+    require(request.user, "analytics.view_incidents")
+    qs = Incident.objects.visible_to(request.user).select_related("category", "unit", "village__district")
+    category = request.GET.get("category", "")
+    if category:
+        qs = qs.filter(category__code=category)
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(external_id__icontains=q) | qs.filter(address__icontains=q)
+    page = Paginator(qs.order_by("-occurred_at", "-id"), 50).get_page(request.GET.get("page"))
+    params = urlencode({k: v for k, v in (("category", category), ("q", q)) if v})
+    return render(
+        request,
+        "analytics/incident_list.html",
+        {
+            "page": page,
+            "category": category,
+            "q": q,
+            "params": params,
+            "categories": IncidentCategory.objects.filter(active=True),
+            "can_import": roles.can(request.user, "analytics.import_incidents"),
+        },
+    )
+
+
+@login_required
+def incident_import(request):
+    require(request.user, "analytics.import_incidents")
+    form = IncidentImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        name, text = form.cleaned_data["file"]
+        report = import_incidents(
+            text, acting_user=request.user, filename=name, valid_only=form.cleaned_data["valid_only"]
+        )
+        if report.written:
+            messages.success(
+                request,
+                _("Imported: %(c)s created, %(u)s updated, %(n)s unchanged.")
+                % {"c": report.created, "u": report.updated, "n": report.unchanged},
+            )
+    status = 200 if report is None or report.written or request.method == "GET" else 422
+    return render(request, "analytics/import.html", {"form": form, "report": report}, status=status)
+
+
+def _layer_page(request, mode):
+    require(request.user, "analytics.view")
+    user = request.user
+    units = list(Unit.objects.visible_to(user).order_by("path"))
+    own = user_unit(user) or (units[0] if units else None)
+    if own is None:
+        raise PermissionDenied(_("You have no unit."))
+    data = request.GET.copy() if request.GET else None
+    form = LayerForm(data, units=units, initial={"unit": own.code})
+    unit, layer_url, downloads = own, None, {}
+    if form.is_bound and form.is_valid():
+        cd = form.cleaned_data
+        unit = get_object_or_404(Unit.objects.visible_to(user), code=cd["unit"])
+        query = {"unit": unit.code}
+        if cd["categories"]:
+            query["categories"] = ",".join(cd["categories"])
+        if mode == "hotspot":
+            for name in ("start", "end"):
+                if cd.get(name):
+                    query[name] = cd[name].isoformat()
+            for name in ("cell", "bandwidth"):
+                if cd.get(name):
+                    query[name] = f"{cd[name]:g}"
+            try:
+                area = hotspot.unit_area(unit)
+                if area is not None:
+                    hotspot.grid_for(area, cd.get("cell") or hotspot.DEFAULT_CELL)
+            except ValidationError as exc:
+                for field, errs in exc.message_dict.items():
+                    form.add_error(field, errs)
+        elif cd.get("horizon_days"):
+            query["horizon_days"] = f"{cd['horizon_days']:g}"
+        if not form.errors:
+            qs = urlencode(query)
+            if mode == "hotspot":
+                layer_url = f"/api/v1/analytics/hotspots.geojson?{qs}"
+                downloads = {
+                    "geojson": f"/api/v1/analytics/hotspots.geojson?{qs}&download=1",
+                    "csv": f"/api/v1/analytics/hotspots.csv?{qs}",
+                }
+            else:
+                layer_url = f"/api/v1/analytics/forecast.geojson?{qs}"
+                downloads = {"geojson": layer_url}
+    elif not form.is_bound:
+        q = {"unit": own.code}
+        layer_url = (
+            f"/api/v1/analytics/hotspots.geojson?{urlencode(q)}"
+            if mode == "hotspot"
+            else f"/api/v1/analytics/forecast.geojson?{urlencode(q)}"
+        )
+    config = {
+        "mode": mode,
+        "tileUrl": settings.TILE_URL,
+        "tileAttribution": settings.TILE_ATTRIBUTION,
+        "layerUrl": layer_url,
+        "unitOutline": simplify(unit.boundary, 14) if unit.boundary else None,
+        "labels": {
+            "density": _("Incidents per km²"),
+            "hot": _("Significant hot spot (Gi*, p ≤ 0.05)"),
+            "cells": _("cells"),
+            "tilesFailed": _("Base map tiles could not load; the vector layers still work."),
+            "loading": _("Computing…"),
+            "failed": _("The layer could not be computed"),
+            "tier": _("Top %s %% of the area"),
+            "rank": _("Rank"),
+            "incidents": _("incidents"),
+            "method": _("Method"),
+            "hotCells": _("hot cells"),
+            "z": "Gi* z",
+        },
+    }
+    evaluation = None
+    if mode == "forecast":
+        _method, evaluation = fc.pick_method(unit, "all")
+    return render(
+        request,
+        "analytics/layer.html",
+        {
+            "form": form,
+            "mode": mode,
+            "unit": unit,
+            "config": config,
+            "downloads": downloads,
+            "evaluation": evaluation,
+            "coverages": fc.COVERAGES,
+            "default_method": fc.DEFAULT_METHOD,
+        },
+    )
+
+
+@login_required
+def hotspots(request):
+    return _layer_page(request, "hotspot")
+
+
+@login_required
+def forecast(request):
+    return _layer_page(request, "forecast")
+
+
+@login_required
+def evaluations(request):
+    require(request.user, "analytics.view")
+    rows = []
+    for e in Evaluation.objects.visible_to(request.user).select_related("unit")[:50]:
+        methods = e.result.get("methods", {})
+        keys = list(next(iter(methods.values()), {}).get("hit_rate", {}))
+        table = [
+            {
+                "name": name,
+                "hit": [m["hit_rate"].get(k) for k in keys],
+                "pai": [m["pai"].get(k) for k in keys],
+                "tests": m.get("test_incidents"),
+                "seconds": m.get("seconds_per_forecast"),
+                "best": name == e.best,
+            }
+            for name, m in methods.items()
+        ]
+        rows.append({"e": e, "keys": keys, "table": table})
+    tests = NearRepeatTest.objects.visible_to(request.user).select_related("unit", "category")[:30]
+    return render(request, "analytics/evaluations.html", {"rows": rows, "tests": tests})
+
+
+@login_required
+def alerts(request):
+    require(request.user, "analytics.view_alerts")
+    return render(
+        request,
+        "analytics/alerts.html",
+        {"alerts": active_alerts(request.user)[:200], "now": timezone.now(), "today": dt.date.today()},
+    )
