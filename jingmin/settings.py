@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "jingmin.audit",
     "jingmin.geo",
     "jingmin.analytics",
+    "jingmin.places",
+    "jingmin.people",
+    "jingmin.visits",
     "jingmin.messaging",
 ]
 

@@ -118,6 +118,7 @@ def load_demo(stdout=None):
             created.append(username)
     _demo_training(units)
     load_demo_incidents()
+    __import__("jingmin.visits.demo", fromlist=["load"]).load(units)  # strategy 1: places, people, visits
     __import__("jingmin.messaging.demo", fromlist=["load_messaging_demo"]).load_messaging_demo(units)
     if created:
         audit.record("org.load_demo", obj=("org.demo", "tainan"), extra={"users": created})

@@ -1,0 +1,191 @@
+from django.core.exceptions import ValidationError
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Body, Router
+
+from jingmin.audit.reason import clean_reason
+from jingmin.org import roles
+from jingmin.people import actions
+from jingmin.people.models import Category, Household, Kind, Person
+from jingmin.places.layers import persons_geojson
+
+BODY = Body(...)  # a JSON object; validated field by field in actions.py (translated errors)
+router = Router(tags=["people"])
+
+
+def household_out(h, user):
+    return {
+        "id": h.pk,
+        "address": h.address,
+        "lat": h.lat,
+        "lon": h.lon,
+        "village": h.village.code,
+        "unit": h.unit.code,
+        "notes": h.notes,
+        "members": [
+            {"id": p.pk, "name": p.name, "kind": p.kind} for p in h.members.filter(purged_at__isnull=True)
+        ],
+    }
+
+
+def person_summary(p, user):
+    return {
+        "id": p.pk,
+        "name": p.name,
+        "kind": p.kind,
+        "category": p.category.code if p.category else None,
+        "national_id": p.national_id_for(user),
+        "unit": p.unit.code,
+        "registered_unit": p.registered_unit.code,
+        "village": p.village.code,
+        "window_end": p.window_end.isoformat() if p.window_end else None,
+        "whereabouts_unknown": p.whereabouts_unknown,
+    }
+
+
+def person_detail(p, user):
+    return {
+        **person_summary(p, user),
+        "phone": p.phone,
+        "birth_date": p.birth_date.isoformat() if p.birth_date else None,
+        "registered_address": p.registered_address,
+        "actual_address": p.actual_address,
+        "lat": p.lat,
+        "lon": p.lon,
+        "offence": p.offence,
+        "sentence_end": p.sentence_end.isoformat() if p.sentence_end else None,
+        "parole_release": p.parole_release.isoformat() if p.parole_release else None,
+        "parole_revoked_on": p.parole_revoked_on.isoformat() if p.parole_revoked_on else None,
+        "window_start": p.window_start.isoformat() if p.window_start else None,
+        "household": p.household_id,
+        "notes": p.notes,
+    }
+
+
+def _persons(request):
+    actions.require(request.user, "people.view")
+    return Person.objects.visible_to(request.user).select_related(
+        "category", "unit", "registered_unit", "village"
+    )
+
+
+def _households(request):
+    actions.require(request.user, "people.view")
+    return Household.objects.visible_to(request.user).select_related("village", "unit")
+
+
+def _reason(reason):
+    cleaned = clean_reason(reason)
+    if not cleaned:
+        raise ValidationError({"reason": _("Please give a reason for this access.")})
+    return cleaned
+
+
+@router.get("/person-categories")
+def categories(request, kind: str | None = None):
+    actions.require(request.user, "people.view")
+    qs = Category.objects.filter(active=True)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return [{"code": c.code, "kind": c.kind, "name": str(c), "name_en": c.name_en} for c in qs]
+
+
+@router.get("/households")
+def list_households(request, q: str | None = None, limit: int = 100, offset: int = 0):
+    qs = _households(request)
+    if q:
+        qs = qs.filter(address__icontains=q)
+    limit = max(1, min(limit, 1000))
+    return {
+        "count": qs.count(),
+        "results": [household_out(h, request.user) for h in qs[offset : offset + limit]],
+    }
+
+
+@router.get("/households/{pk}")
+def get_household(request, pk: int):
+    return household_out(get_object_or_404(_households(request), pk=pk), request.user)
+
+
+@router.post("/households", response={201: dict})
+def create_household(request, payload: dict = BODY):
+    """Fields: address, lat, lon, notes."""
+    household = actions.create_household(acting_user=request.user, data=payload)
+    return 201, household_out(household, request.user)
+
+
+@router.patch("/households/{pk}")
+def update_household(request, pk: int, payload: dict = BODY):
+    household = get_object_or_404(_households(request), pk=pk)
+    return household_out(
+        actions.update_household(acting_user=request.user, household=household, data=payload), request.user
+    )
+
+
+@router.get("/persons")
+def list_persons(
+    request,
+    kind: str | None = None,
+    category: str | None = None,
+    q: str | None = None,
+    national_id: str | None = None,
+    whereabouts_unknown: bool | None = None,
+    limit: int = 100,
+    offset: int = 0,
+):
+    """Persons in the caller's jurisdiction (ID numbers masked unless the role may see them). Exact
+    search by ID number uses the blind index: ``?national_id=A123456789``."""
+    qs = _persons(request).listed(timezone.localdate())
+    if kind:
+        if kind not in Kind.values:
+            raise ValidationError({"kind": _("Unknown kind: %(kind)s") % {"kind": kind}})
+        qs = qs.filter(kind=kind)
+    if category:
+        qs = qs.filter(category__code=category)
+    if q:
+        qs = qs.filter(name__icontains=q)
+    if national_id:
+        qs = Person.find_by_national_id(national_id, qs)
+    if whereabouts_unknown is not None:
+        qs = qs.filter(whereabouts_unknown=whereabouts_unknown)
+    limit = max(1, min(limit, 1000))
+    return {
+        "count": qs.count(),
+        "results": [person_summary(p, request.user) for p in qs[offset : offset + limit]],
+    }
+
+
+@router.get("/persons.geojson")
+def persons_layer(request, bbox: str | None = None, zoom: str | None = None):
+    """Persons as points for roles that may read them; counts per village for the other map users."""
+    if not (roles.can(request.user, "people.view") or roles.can(request.user, "people.map_counts")):
+        actions.require(request.user, "people.view")
+    return JsonResponse(persons_geojson(request.user, bbox, zoom))
+
+
+@router.get("/persons/{pk}")
+def get_person(request, pk: int, reason: str | None = None):
+    """One person's record. Requires ``reason`` (查詢事由); the read is audited."""
+    person = get_object_or_404(_persons(request), pk=pk)
+    cleaned = _reason(reason)
+    actions.record_view(acting_user=request.user, person=person, reason=cleaned)
+    return person_detail(person, request.user)
+
+
+@router.post("/persons", response={201: dict})
+def create_person(request, payload: dict = BODY):
+    """Fields: kind, category (code), name, national_id, phone, birth_date, registered_address,
+    actual_address, lat, lon (actual residence), offence, sentence_end, parole_release,
+    parole_revoked_on, notes, household (id), registered_unit (code)."""
+    person = actions.create_person(acting_user=request.user, data=payload)
+    return 201, person_detail(person, request.user)
+
+
+@router.patch("/persons/{pk}")
+def update_person(request, pk: int, payload: dict = BODY):
+    person = get_object_or_404(_persons(request), pk=pk)
+    return person_detail(
+        actions.update_person(acting_user=request.user, person=person, data=payload), request.user
+    )

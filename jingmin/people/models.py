@@ -1,0 +1,200 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from jingmin.org import crypto
+from jingmin.org.scoping import ScopedManager, ScopedQuerySet, user_unit
+from jingmin.people import national_id
+
+
+class Kind(models.TextChoices):
+    CONCERN = "concern", _("Security-concern person (治安顧慮人口)")
+    NOTES = "notes", _("Person with notes (記事人口)")
+    CONTACT = "contact", _("Community contact (諮詢對象)")
+    GENERAL = "general", _("General population (一般人口)")
+
+
+class Category(models.Model):
+    """A person category (the 14 qualifying groups of 治安顧慮人口, 記事人口 kinds, contacts); editable."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=80)
+    name_en = models.CharField(_("English name"), max_length=80, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["kind", "order", "code"]
+        verbose_name = _("person category")
+        verbose_name_plural = _("person categories")
+
+    def __str__(self):
+        if (get_language() or "").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name
+
+
+class Household(models.Model):
+    """A household known to the beat (address, members, notes); no visit schedule of its own."""
+
+    unit = models.ForeignKey(
+        "org.Unit", on_delete=models.PROTECT, related_name="households", verbose_name=_("unit")
+    )
+    village = models.ForeignKey(
+        "org.Village", on_delete=models.PROTECT, related_name="households", verbose_name=_("village")
+    )
+    address = models.CharField(_("address"), max_length=200)
+    lat = models.FloatField(_("latitude"))
+    lon = models.FloatField(_("longitude"))
+    notes = models.TextField(_("notes"), blank=True)
+    is_demo = models.BooleanField(default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager()
+    read_capability = "people.view"
+
+    class Meta:
+        ordering = ["address", "id"]
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+
+    def __str__(self):
+        return self.address
+
+
+class PersonQuerySet(ScopedQuerySet):
+    def visible_to(self, user, capability=None):
+        """Persons whose visiting unit *or* registered-address unit lies in the user's subtree."""
+        from jingmin.org.roles import can
+
+        if not user or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if not can(user, capability or "people.view"):
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        unit = user_unit(user)
+        if unit is None:
+            return self.none()
+        return self.filter(
+            Q(unit__path__startswith=unit.path) | Q(registered_unit__path__startswith=unit.path)
+        )
+
+    def listed(self, today):
+        """In the registers: not anonymised, and (for security-concern persons) inside the visit window."""
+        return self.filter(purged_at__isnull=True).exclude(kind=Kind.CONCERN, window_end__lte=today)
+
+    def window_closed(self, today):
+        return self.filter(purged_at__isnull=True, kind=Kind.CONCERN, window_end__lte=today)
+
+
+class Person(models.Model):
+    """A person of the beat's register: security-concern person, person with notes, contact, or household member."""
+
+    unit = models.ForeignKey(
+        "org.Unit",
+        on_delete=models.PROTECT,
+        related_name="persons",
+        verbose_name=_("visiting unit"),
+        help_text=_("The beat that visits: where the person actually lives."),
+    )
+    registered_unit = models.ForeignKey(
+        "org.Unit",
+        on_delete=models.PROTECT,
+        related_name="registered_persons",
+        verbose_name=_("registered-address unit"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.PROTECT, related_name="persons",
+        verbose_name=_("category"),
+    )  # fmt: skip
+    household = models.ForeignKey(
+        Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="members",
+        verbose_name=_("household"),
+    )  # fmt: skip
+    name = models.CharField(_("name"), max_length=60)
+    national_id_enc = models.TextField(blank=True, editable=False)
+    national_id_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    phone_enc = models.TextField(blank=True, editable=False)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    registered_address = models.CharField(_("registered address"), max_length=200, blank=True)
+    actual_address = models.CharField(_("actual address"), max_length=200, blank=True)
+    village = models.ForeignKey(
+        "org.Village", on_delete=models.PROTECT, related_name="persons", verbose_name=_("village")
+    )
+    lat = models.FloatField(_("latitude"))
+    lon = models.FloatField(_("longitude"))
+    offence = models.CharField(_("conviction / offence"), max_length=200, blank=True)
+    sentence_end = models.DateField(_("end of sentence"), null=True, blank=True)
+    parole_release = models.DateField(_("released on parole"), null=True, blank=True)
+    parole_revoked_on = models.DateField(_("parole revoked on"), null=True, blank=True)
+    window_start = models.DateField(_("visit window opens"), null=True, blank=True, editable=False)
+    window_end = models.DateField(_("visit window closes"), null=True, blank=True, editable=False)
+    whereabouts_unknown = models.BooleanField(_("whereabouts unknown (行方不明)"), default=False)
+    notes = models.TextField(_("notes"), blank=True)
+    retention_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    purged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    is_demo = models.BooleanField(default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    objects = models.Manager.from_queryset(PersonQuerySet)()
+    read_capability = "people.view"
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["national_id_index"],
+                condition=~Q(national_id_index=""),
+                name="person_unique_national_id",
+            )
+        ]
+        indexes = [models.Index(fields=["lon", "lat"], name="person_lonlat")]
+
+    def __str__(self):
+        return self.name
+
+    # personal data, encrypted at rest
+    @property
+    def national_id(self):
+        return crypto.decrypt(self.national_id_enc)
+
+    def set_national_id(self, value):
+        value = national_id.normalise(value)
+        self.national_id_enc = crypto.encrypt(value) if value else ""
+        self.national_id_index = crypto.blind_index(value, "national_id") if value else ""
+
+    @property
+    def phone(self):
+        return crypto.decrypt(self.phone_enc)
+
+    def set_phone(self, value):
+        self.phone_enc = crypto.encrypt((value or "").strip())
+
+    def national_id_for(self, user):
+        """The ID as the user may see it: whole for roles that may, masked (A12****789) otherwise."""
+        from jingmin.org.roles import can
+
+        value = self.national_id
+        if not value:
+            return ""
+        return value if can(user, "people.view_national_id") else national_id.mask(value)
+
+    @classmethod
+    def find_by_national_id(cls, value, queryset=None):
+        qs = cls.objects.all() if queryset is None else queryset
+        return qs.filter(national_id_index=crypto.blind_index(national_id.normalise(value), "national_id"))

@@ -1,0 +1,213 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jingmin.audit.models import AuditEvent
+from jingmin.audit.reason import reason_required
+from jingmin.org import roles
+from jingmin.people import actions
+from jingmin.people.forms import HouseholdForm, PersonForm, SearchForm
+from jingmin.people.models import Category, Household, Kind, Person
+from jingmin.places.forms import apply_errors
+
+
+def require(user, capability):
+    if not roles.can(user, capability):
+        raise PermissionDenied(_("You do not have permission to see this page."))
+
+
+def _persons(request):
+    require(request.user, "people.view")
+    return Person.objects.visible_to(request.user).select_related(
+        "category", "unit", "registered_unit", "village", "village__district"
+    )
+
+
+@login_required
+def person_list(request):
+    today = timezone.localdate()
+    qs = _persons(request).listed(today)
+    kind = request.GET.get("kind", "")
+    if kind in Kind.values:
+        qs = qs.filter(kind=kind)
+    category = request.GET.get("category", "")
+    if category:
+        qs = qs.filter(category__code=category)
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(name__icontains=q)
+    nid = request.GET.get("national_id", "").strip()
+    if nid:
+        qs = Person.find_by_national_id(nid, qs)
+    if request.GET.get("missing"):
+        qs = qs.filter(whereabouts_unknown=True)
+    rows = [(p, p.national_id_for(request.user)) for p in qs[:500]]
+    return render(
+        request,
+        "people/person_list.html",
+        {
+            "rows": rows,
+            "count": qs.count(),
+            "kind": kind,
+            "kinds": Kind.choices,
+            "category": category,
+            "categories": Category.objects.filter(active=True),
+            "q": q,
+            "national_id": nid,
+            "can_manage": roles.can(request.user, "people.manage"),
+            "can_import": roles.can(request.user, "people.import"),
+        },
+    )
+
+
+@login_required
+@reason_required
+def person_detail(request, pk, reason):
+    person = get_object_or_404(_persons(request), pk=pk)
+    actions.record_view(acting_user=request.user, person=person, reason=reason)
+    viewers = (
+        AuditEvent.objects.filter(
+            object_type="people.person", object_id=str(person.pk), action="people.view_person"
+        ).order_by("-id")[:30]
+        if roles.can(request.user, "people.view_viewers")
+        else None
+    )
+    visits = person.visits.select_related("officer")[:24] if roles.can(request.user, "visits.view") else []
+    plans = person.visit_plans.filter(status="open").order_by("due_date")[:12]
+    return render(
+        request,
+        "people/person_detail.html",
+        {
+            "person": person,
+            "national_id": person.national_id_for(request.user),
+            "reason": reason,
+            "viewers": viewers,
+            "visits": visits,
+            "plans": plans,
+            "searches": person.search_requests.select_related("opened_unit", "found_unit", "found_by")[:10],
+            "members": person.household.members.exclude(pk=person.pk) if person.household_id else [],
+            "can_manage": roles.can(request.user, "people.manage"),
+            "can_log": roles.can(request.user, "visits.log"),
+            "can_search": roles.can(request.user, "search.open") and not person.whereabouts_unknown,
+            "search_form": SearchForm(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _initial(person):
+    data = {
+        k: getattr(person, k)
+        for k in PersonForm.base_fields
+        if hasattr(person, k) and k not in ("category", "national_id", "phone")
+    }
+    data.update(
+        category=person.category.code if person.category else "",
+        national_id=person.national_id,
+        phone=person.phone,
+    )
+    return data
+
+
+@login_required
+def person_form(request, pk=None):
+    require(request.user, "people.manage")
+    person = get_object_or_404(_persons(request), pk=pk) if pk else None
+    form = PersonForm(
+        request.POST or None,
+        initial=_initial(person) if person else {"kind": request.GET.get("kind", "concern")},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            if person is None:
+                person = actions.create_person(acting_user=request.user, data=form.cleaned_data)
+            else:
+                person = actions.update_person(
+                    acting_user=request.user, person=person, data=form.cleaned_data
+                )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Person saved."))
+            return redirect(f"/people/{person.pk}/?reason=service")
+    return render(
+        request, "people/person_form.html", {"form": form, "person": person, "tile_url": settings.TILE_URL}
+    )
+
+
+@login_required
+@require_POST
+def person_missing(request, pk):
+    """Whereabouts unknown (行方不明): open a city-wide search request (協尋)."""
+    from jingmin.visits.actions import open_search
+
+    person = get_object_or_404(_persons(request), pk=pk)
+    form = SearchForm(request.POST)
+    form.is_valid()
+    try:
+        open_search(acting_user=request.user, person=person, note=form.cleaned_data.get("note", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Search request sent to the bureau."))
+    return redirect("visits:search_list")
+
+
+@login_required
+def household_list(request):
+    require(request.user, "people.view")
+    qs = Household.objects.visible_to(request.user).select_related("village", "village__district")
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(address__icontains=q)
+    return render(
+        request,
+        "people/household_list.html",
+        {"households": qs[:500], "count": qs.count(), "q": q, "can_manage": roles.can(request.user, "people.manage"),
+         "can_import": roles.can(request.user, "people.import")},
+    )  # fmt: skip
+
+
+@login_required
+def household_detail(request, pk):
+    require(request.user, "people.view")
+    household = get_object_or_404(
+        Household.objects.visible_to(request.user).select_related("village", "unit"), pk=pk
+    )
+    members = household.members.filter(purged_at__isnull=True).select_related("category")
+    return render(
+        request,
+        "people/household_detail.html",
+        {"household": household, "members": members, "can_manage": roles.can(request.user, "people.manage")},
+    )
+
+
+@login_required
+def household_form(request, pk=None):
+    require(request.user, "people.manage")
+    household = get_object_or_404(Household.objects.visible_to(request.user), pk=pk) if pk else None
+    initial = {k: getattr(household, k) for k in ("address", "lat", "lon", "notes")} if household else {}
+    form = HouseholdForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if household is None:
+                household = actions.create_household(acting_user=request.user, data=form.cleaned_data)
+            else:
+                household = actions.update_household(
+                    acting_user=request.user, household=household, data=form.cleaned_data
+                )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Household saved."))
+            return redirect("people:household_detail", pk=household.pk)
+    return render(
+        request,
+        "people/household_form.html",
+        {"form": form, "household": household, "tile_url": settings.TILE_URL},
+    )

@@ -1,0 +1,85 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jingmin.visits.models import ForwardTo, IntelKind, Method, Urgency
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class VisitForm(forms.Form):
+    person = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    place = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    visited_at = forms.DateTimeField(
+        label=_("when"), widget=DATETIME, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+    )
+    method = forms.ChoiceField(
+        label=_("method"), choices=Method.choices, initial=Method.ONSITE, widget=forms.RadioSelect
+    )
+    met = forms.CharField(label=_("whom they met"), max_length=200, required=False)
+    observations = forms.CharField(
+        label=_("observations"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    indicators_seen = forms.BooleanField(label=_("crime indicators seen"), required=False)
+    arranged = forms.BooleanField(label=_("time arranged with the person"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("visited_at", timezone.localtime().replace(second=0, microsecond=0))
+
+
+class IntelForm(forms.Form):
+    kind = forms.ChoiceField(label=_("type"), choices=IntelKind.choices)
+    urgency = forms.ChoiceField(
+        label=_("urgency"), choices=Urgency.choices, initial=Urgency.NORMAL, widget=forms.RadioSelect
+    )
+    text = forms.CharField(label=_("report"), widget=forms.Textarea(attrs={"rows": 4}))
+    person = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    place = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    lat = forms.FloatField(
+        label=_("latitude"),
+        required=False,
+        widget=forms.NumberInput(attrs={"step": "any", "class": "pick-lat"}),
+    )
+    lon = forms.FloatField(
+        label=_("longitude"),
+        required=False,
+        widget=forms.NumberInput(attrs={"step": "any", "class": "pick-lon"}),
+    )
+
+
+class AssignForm(forms.Form):
+    assigned_to = forms.ChoiceField(label=_("assign to"))
+
+
+class ForwardForm(forms.Form):
+    forwarded_to = forms.ChoiceField(label=_("forward to"), choices=ForwardTo.choices)
+    note = forms.CharField(label=_("note"), required=False)
+
+
+class CloseForm(forms.Form):
+    outcome = forms.CharField(label=_("outcome"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class FoundForm(forms.Form):
+    found_at = forms.DateTimeField(
+        label=_("when"), widget=DATETIME, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+    )
+    found_where = forms.CharField(label=_("where found"), max_length=200)
+    lat = forms.FloatField(
+        label=_("latitude"),
+        required=False,
+        widget=forms.NumberInput(attrs={"step": "any", "class": "pick-lat"}),
+    )
+    lon = forms.FloatField(
+        label=_("longitude"),
+        required=False,
+        widget=forms.NumberInput(attrs={"step": "any", "class": "pick-lon"}),
+    )
+    lives_there = forms.BooleanField(label=_("the person lives there"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("found_at", timezone.localtime().replace(second=0, microsecond=0))

@@ -1,0 +1,410 @@
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jingmin.org.scoping import ScopedManager, ScopedQuerySet, user_unit
+
+
+class Config(models.Model):
+    """Editable visit and reporting settings (one row), seeded with the defaults of DOMAIN.md."""
+
+    day_start = models.TimeField(_("daytime starts"), default=dt.time(7, 0))
+    day_end = models.TimeField(_("daytime ends"), default=dt.time(19, 0))
+    concern_window_years = models.PositiveSmallIntegerField(
+        _("visit window of security-concern persons (years)"), default=3
+    )
+    intel_urgent_hours = models.PositiveIntegerField(
+        _("urgent intelligence report overdue after (hours)"), default=2
+    )
+    intel_normal_hours = models.PositiveIntegerField(
+        _("normal intelligence report overdue after (hours)"), default=72
+    )
+    shift_minutes = models.PositiveIntegerField(_("beat-visit time budget per shift (minutes)"), default=180)
+    stop_minutes = models.PositiveIntegerField(_("minutes per visit"), default=10)
+    speed_kmh = models.PositiveIntegerField(_("travel speed (km/h)"), default=20)
+
+    class Meta:
+        verbose_name = _("visit settings")
+        verbose_name_plural = _("visit settings")
+
+    def __str__(self):
+        return str(_("visit settings"))
+
+    @classmethod
+    def get(cls):
+        obj = cls.objects.filter(pk=1).first()
+        return obj if obj is not None else cls(pk=1)
+
+    def is_daytime(self, when):
+        local = timezone.localtime(when).time()
+        return self.day_start <= local < self.day_end
+
+
+class Subject(models.TextChoices):
+    PERSON = "person", _("person")
+    PLACE = "place", _("place")
+
+
+class Rule(models.Model):
+    """How often a kind of subject is visited (rules as data, seeded from DOMAIN.md)."""
+
+    subject = models.CharField(_("subject"), max_length=10, choices=Subject.choices)
+    person_category = models.ForeignKey(
+        "people.Category", null=True, blank=True, on_delete=models.CASCADE, related_name="rules",
+        verbose_name=_("person category"),
+    )  # fmt: skip
+    place_risk = models.PositiveSmallIntegerField(_("place risk level"), null=True, blank=True)
+    interval_months = models.PositiveSmallIntegerField(_("visit every (months)"), default=1)
+    active = models.BooleanField(_("active"), default=True)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["subject", "person_category__order", "place_risk"]
+        verbose_name = _("visit rule")
+        verbose_name_plural = _("visit rules")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject", "person_category", "place_risk"], name="one_rule_per_kind"
+            )
+        ]
+
+    def __str__(self):
+        target = self.person_category or self.get_place_risk_display_safe()
+        return f"{target}: {self.interval_months}"
+
+    def get_place_risk_display_safe(self):
+        from jingmin.places.models import Risk
+
+        return Risk(self.place_risk).label if self.place_risk in Risk.values else "-"
+
+
+class Method(models.TextChoices):
+    ONSITE = "onsite", _("On-site visit")
+    JOINT = "joint", _("Joint visit")
+    GROUP = "group", _("Group meeting")
+    PHONE = "phone", _("Phone / social media")
+    CARD = "card", _("Contact card")
+
+
+class Visit(models.Model):
+    """A visit record (勤區查察紀錄): a person or a place visited by an officer."""
+
+    unit = models.ForeignKey(
+        "org.Unit", on_delete=models.PROTECT, related_name="visits", verbose_name=_("unit")
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="visits", verbose_name=_("officer")
+    )
+    person = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="visits",
+        verbose_name=_("person"),
+    )  # fmt: skip
+    place = models.ForeignKey(
+        "places.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="visits",
+        verbose_name=_("place"),
+    )  # fmt: skip
+    visited_at = models.DateTimeField(_("when"))
+    method = models.CharField(_("method"), max_length=10, choices=Method.choices, default=Method.ONSITE)
+    met = models.CharField(_("whom they met"), max_length=200, blank=True)
+    observations = models.TextField(_("observations"), blank=True)
+    indicators_seen = models.BooleanField(_("crime indicators seen"), default=False)
+    arranged = models.BooleanField(_("time arranged with the person"), default=False)
+    is_demo = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
+    read_capability = "visits.view"
+
+    class Meta:
+        ordering = ["-visited_at", "-id"]
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=False, place__isnull=True)
+                | Q(person__isnull=True, place__isnull=False),
+                name="visit_one_subject",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.subject} @ {self.visited_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def subject(self):
+        return self.person if self.person_id else self.place
+
+
+class PlanStatus(models.TextChoices):
+    OPEN = "open", _("due")
+    DONE = "done", _("done")
+    LATE = "late", _("done late")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class Plan(models.Model):
+    """One visit due in one period for one subject; generated idempotently by the schedule."""
+
+    unit = models.ForeignKey(
+        "org.Unit", on_delete=models.PROTECT, related_name="visit_plans", verbose_name=_("unit")
+    )
+    person = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.CASCADE, related_name="visit_plans"
+    )
+    place = models.ForeignKey(
+        "places.Place", null=True, blank=True, on_delete=models.CASCADE, related_name="visit_plans"
+    )
+    period_start = models.DateField(_("period starts"))
+    due_date = models.DateField(_("due by"))
+    status = models.CharField(_("status"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.OPEN)
+    visit = models.ForeignKey(Visit, null=True, blank=True, on_delete=models.SET_NULL, related_name="plans")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
+    read_capability = "visits.view"
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        verbose_name = _("visit plan")
+        verbose_name_plural = _("visit plans")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "period_start"],
+                condition=Q(person__isnull=False),
+                name="plan_person_period",
+            ),
+            models.UniqueConstraint(
+                fields=["place", "period_start"], condition=Q(place__isnull=False), name="plan_place_period"
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "status", "due_date"], name="plan_unit_status_due")]
+
+    def __str__(self):
+        return f"{self.subject} ({self.period_start:%Y-%m})"
+
+    @property
+    def subject(self):
+        return self.person if self.person_id else self.place
+
+    def is_overdue(self, today=None):
+        return self.status == PlanStatus.OPEN and self.due_date < (today or timezone.localdate())
+
+
+class IntelKind(models.TextChoices):
+    DRUGS = "drugs", _("Drugs")
+    GAMBLING = "gambling", _("Gambling")
+    GANGS = "gangs", _("Gangs / organised crime")
+    FRAUD = "fraud", _("Fraud")
+    VIOLENCE = "violence", _("Violence / domestic violence")
+    WELFARE = "welfare", _("Person at risk / welfare")
+    OTHER = "other", _("Other")
+
+
+class Urgency(models.TextChoices):
+    URGENT = "urgent", _("urgent")
+    NORMAL = "normal", _("normal")
+
+
+class IntelStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("submitted")
+    ACKNOWLEDGED = "acknowledged", _("acknowledged")
+    ASSIGNED = "assigned", _("assigned")
+    FORWARDED = "forwarded", _("forwarded to the precinct")
+    CLOSED = "closed", _("closed")
+
+
+class ForwardTo(models.TextChoices):
+    INVESTIGATION = "investigation", _("Investigation")
+    SOCIAL = "social", _("Social services")
+    AGENCY = "agency", _("Another agency")
+
+
+class IntelReport(models.Model):
+    """情資通報: filed by an officer, routed to the station chief, then assigned or forwarded."""
+
+    unit = models.ForeignKey(
+        "org.Unit", on_delete=models.PROTECT, related_name="intel_reports", verbose_name=_("unit")
+    )
+    station = models.ForeignKey(
+        "org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("routed to")
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("filed by")
+    )
+    kind = models.CharField(_("type"), max_length=12, choices=IntelKind.choices)
+    urgency = models.CharField(_("urgency"), max_length=8, choices=Urgency.choices, default=Urgency.NORMAL)
+    text = models.TextField(_("report"))
+    person = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="intel_reports",
+        verbose_name=_("person"),
+    )  # fmt: skip
+    place = models.ForeignKey(
+        "places.Place", null=True, blank=True, on_delete=models.SET_NULL, related_name="intel_reports",
+        verbose_name=_("place"),
+    )  # fmt: skip
+    visit = models.ForeignKey(
+        Visit, null=True, blank=True, on_delete=models.SET_NULL, related_name="intel_reports"
+    )
+    lat = models.FloatField(_("latitude"), null=True, blank=True)
+    lon = models.FloatField(_("longitude"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=IntelStatus.choices, default=IntelStatus.SUBMITTED
+    )
+    filed_at = models.DateTimeField(_("filed"), default=timezone.now)
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("assigned to"),
+    )  # fmt: skip
+    assigned_at = models.DateTimeField(_("assigned"), null=True, blank=True)
+    forwarded_to = models.CharField(_("forwarded to"), max_length=14, choices=ForwardTo.choices, blank=True)
+    forwarded_at = models.DateTimeField(_("forwarded"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    outcome = models.TextField(_("outcome"), blank=True)
+    is_demo = models.BooleanField(default=False)
+
+    objects = ScopedManager()
+    read_capability = "intel.view"
+
+    class Meta:
+        ordering = ["-filed_at", "-id"]
+        verbose_name = _("intelligence report")
+        verbose_name_plural = _("intelligence reports")
+        indexes = [models.Index(fields=["station", "status"], name="intel_station_status")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.filed_at:%Y-%m-%d %H:%M}"
+
+    def overdue_after(self, config=None):
+        config = config or Config.get()
+        hours = config.intel_urgent_hours if self.urgency == Urgency.URGENT else config.intel_normal_hours
+        return self.filed_at + dt.timedelta(hours=hours)
+
+    def is_overdue(self, now=None, config=None):
+        return self.status == IntelStatus.SUBMITTED and (now or timezone.now()) >= self.overdue_after(config)
+
+
+class SearchQuerySet(ScopedQuerySet):
+    def visible_to(self, user, capability=None):
+        """City-wide: every officer under the bureau that received the search request sees it."""
+        from jingmin.org.roles import can
+
+        if not user or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if not can(user, capability or "search.view"):
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        unit = user_unit(user)
+        if unit is None:
+            return self.none()
+        codes = [c for c in unit.path.strip("/").split("/") if c]
+        return self.filter(unit__code__in=codes)
+
+
+class SearchStatus(models.TextChoices):
+    OPEN = "open", _("searching")
+    FOUND = "found", _("found")
+    CANCELLED = "cancelled", _("withdrawn")
+
+
+class SearchRequest(models.Model):
+    """協尋: a security-concern person whose whereabouts are unknown, searched for by the whole city."""
+
+    unit = models.ForeignKey(
+        "org.Unit", on_delete=models.PROTECT, related_name="search_requests", verbose_name=_("bureau")
+    )
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="search_requests")
+    opened_unit = models.ForeignKey(
+        "org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by unit")
+    )
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField(_("opened"), default=timezone.now)
+    note = models.TextField(_("note"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=SearchStatus.choices, default=SearchStatus.OPEN
+    )
+    found_at = models.DateTimeField(_("found at (time)"), null=True, blank=True)
+    found_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("found by"),
+    )  # fmt: skip
+    found_unit = models.ForeignKey(
+        "org.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("found by unit"),
+    )
+    found_where = models.CharField(_("where found"), max_length=200, blank=True)
+    found_lat = models.FloatField(null=True, blank=True)
+    found_lon = models.FloatField(null=True, blank=True)
+    lives_there = models.BooleanField(_("the person lives there"), default=False)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    is_demo = models.BooleanField(default=False)
+
+    objects = models.Manager.from_queryset(SearchQuerySet)()
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        verbose_name = _("search request")
+        verbose_name_plural = _("search requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(status="open"), name="one_open_search_per_person"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.person} ({self.get_status_display()})"
+
+
+class NoticeKind(models.TextChoices):
+    RESIDENCE = "residence", _("Lives in your jurisdiction: please visit")
+    FOUND = "found", _("Person found")
+    SEARCH = "search", _("Search request opened")
+
+
+class Notice(models.Model):
+    """A notice to a unit (e.g. the person actually lives in your beat; a searched person was found)."""
+
+    unit = models.ForeignKey(
+        "org.Unit", on_delete=models.PROTECT, related_name="notices", verbose_name=_("to unit")
+    )
+    from_unit = models.ForeignKey(
+        "org.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("from unit"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=NoticeKind.choices)
+    person = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.CASCADE, related_name="notices"
+    )
+    search_request = models.ForeignKey(
+        SearchRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="notices"
+    )
+    text = models.TextField(_("text"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager()
+    read_capability = "visits.view"
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.text[:40]}"
