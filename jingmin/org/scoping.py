@@ -11,11 +11,22 @@ from django.db import models
 
 
 def user_unit(user):
-    """The unit a user works in, or None."""
+    """The unit a user works in, or None.
+
+    Loaded once per user object and without its boundary (a bureau's boundary is the whole city's
+    outline; every request asks for the unit, almost none needs its shape).
+    """
     if not user or not user.is_authenticated or not user.is_active:
         return None
-    officer = getattr(user, "officer", None)
-    return officer.unit if officer is not None else None
+    try:
+        return user._jingmin_unit
+    except AttributeError:
+        pass
+    from jingmin.org.models import Unit
+
+    unit = Unit.objects.defer("boundary").filter(members__user=user).first()
+    user._jingmin_unit = unit
+    return unit
 
 
 class ScopedQuerySet(models.QuerySet):
