@@ -184,6 +184,7 @@ def emap(request):
             "places": "/api/v1/places.geojson" if roles.can(request.user, "places.view") else None,
             "persons": "/api/v1/persons.geojson",
             "base": "/map/base-villages.geojson",
+            "villages": "/api/v1/villages?zoom=13",
         },
         "labels": {
             "places": _("Places with crime indicators"),
@@ -195,6 +196,7 @@ def emap(request):
             "lastVisited": _("last visited"),
             "never": _("never"),
             "tilesFailed": _("Base map tiles could not load; the vector layers still work."),
+            "villages": _("Villages in my jurisdiction"),
         },
         "detailUrl": "/places/",
     }

@@ -89,5 +89,18 @@
   }
   map.on("moveend", refresh);
   filters.addEventListener("change", refresh);
-  refresh();
+  // the user's villages as context, and the first view fitted to the jurisdiction
+  fetch(config.urls.villages, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    .then(function (r) { return r.ok ? r.json() : null; })
+    .then(function (data) {
+      if (!data || !data.features.length) { refresh(); return; }
+      var outline = L.geoJSON(data, {
+        style: { className: "jm-myvillage", color: "#457b9d", weight: 1, fill: false }, interactive: false
+      }).addTo(map);
+      outline.bringToBack();
+      control.addOverlay(outline, config.labels.villages);
+      map.fitBounds(outline.getBounds(), { maxZoom: 16 });
+      refresh();  // debounced: one load even when moveend fires too
+    })
+    .catch(function () { refresh(); });
 })();
