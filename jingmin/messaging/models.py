@@ -150,19 +150,11 @@ class Contact(models.Model):
         return self.kind == self.Kind.USER
 
 
-class TemplateQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The shared library (no unit) plus the templates of the user's unit subtree."""
-        from jingmin.org.roles import can
-        from jingmin.org.scoping import user_unit
+class TemplateQuerySet(ScopedQuerySet):
+    default_capability = "messaging.send"
 
-        if not can(user, "messaging.send"):
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        unit = user_unit(user)
-        if unit is None:
-            return self.none()
+    def scope_filter(self, unit):
+        """The shared library (no unit) plus the templates of the user's unit subtree."""
         return self.filter(Q(unit__isnull=True) | Q(unit__path__startswith=unit.path))
 
 

@@ -42,16 +42,7 @@ class District(BilingualName):
 
 
 class VillageQuerySet(ScopedQuerySet):
-    def visible_to(self, user, capability=None):
-        from jingmin.org.scoping import user_unit
-
-        if not user or not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        unit = user_unit(user)
-        if unit is None:
-            return self.none()
+    def scope_filter(self, unit):
         # a village belongs to the unit subtree through its beat (or, before beats exist, its precinct)
         return self.filter(
             models.Q(beat__path__startswith=unit.path)

@@ -30,16 +30,28 @@ def user_unit(user):
 
 
 class ScopedQuerySet(models.QuerySet):
-    #: path from the model to its owning Unit; overridden per model with ``scope_field``
+    """``visible_to`` applies the gate every kind shares (signed in, active, capability, superuser,
+    a unit); a kind whose rows reach the jurisdiction tree differently overrides ``scope_filter``."""
+
+    #: capability a reader needs when neither the caller nor the model (``read_capability``) names one
+    default_capability = None
+
     def _unit_lookup(self):
+        """Path from the model to its owning Unit (the model's ``scope_field``, default ``unit``)."""
         return getattr(self.model, "scope_field", "unit")
+
+    def scope_filter(self, unit):
+        """The rows that belong to ``unit``'s subtree."""
+        lookup = self._unit_lookup()
+        prefix = f"{lookup}__path__startswith" if lookup else "path__startswith"
+        return self.filter(**{prefix: unit.path})
 
     def visible_to(self, user, capability=None):
         from jingmin.org.roles import can
 
         if not user or not user.is_authenticated or not user.is_active:
             return self.none()
-        capability = capability or getattr(self.model, "read_capability", None)
+        capability = capability or self.default_capability or getattr(self.model, "read_capability", None)
         if capability and not can(user, capability):
             return self.none()
         if user.is_superuser:
@@ -47,9 +59,7 @@ class ScopedQuerySet(models.QuerySet):
         unit = user_unit(user)
         if unit is None:
             return self.none()
-        lookup = self._unit_lookup()
-        prefix = f"{lookup}__path__startswith" if lookup else "path__startswith"
-        return self.filter(**{prefix: unit.path})
+        return self.scope_filter(unit)
 
 
 ScopedManager = models.Manager.from_queryset(ScopedQuerySet)

@@ -5,7 +5,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from jingmin.org import crypto
-from jingmin.org.scoping import ScopedManager, ScopedQuerySet, user_unit
+from jingmin.org.scoping import ScopedManager, ScopedQuerySet
 from jingmin.people import national_id
 
 
@@ -70,19 +70,10 @@ class Household(models.Model):
 
 
 class PersonQuerySet(ScopedQuerySet):
-    def visible_to(self, user, capability=None):
-        """Persons whose visiting unit *or* registered-address unit lies in the user's subtree."""
-        from jingmin.org.roles import can
+    default_capability = "people.view"
 
-        if not user or not user.is_authenticated or not user.is_active:
-            return self.none()
-        if not can(user, capability or "people.view"):
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        unit = user_unit(user)
-        if unit is None:
-            return self.none()
+    def scope_filter(self, unit):
+        """Persons whose visiting unit *or* registered-address unit lies in the user's subtree."""
         return self.filter(
             Q(unit__path__startswith=unit.path) | Q(registered_unit__path__startswith=unit.path)
         )

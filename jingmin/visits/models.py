@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jingmin.org.scoping import ScopedManager, ScopedQuerySet, user_unit
+from jingmin.org.scoping import ScopedManager, ScopedQuerySet
 
 
 class Config(models.Model):
@@ -292,19 +292,10 @@ class IntelReport(models.Model):
 
 
 class SearchQuerySet(ScopedQuerySet):
-    def visible_to(self, user, capability=None):
-        """City-wide: every officer under the bureau that received the search request sees it."""
-        from jingmin.org.roles import can
+    default_capability = "search.view"
 
-        if not user or not user.is_authenticated or not user.is_active:
-            return self.none()
-        if not can(user, capability or "search.view"):
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        unit = user_unit(user)
-        if unit is None:
-            return self.none()
+    def scope_filter(self, unit):
+        """City-wide: every officer under the bureau that received the search request sees it."""
         codes = [c for c in unit.path.strip("/").split("/") if c]
         return self.filter(unit__code__in=codes)
 
