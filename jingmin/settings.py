@@ -235,6 +235,23 @@ TASKS = {
     }
 }
 
+# Periodic jobs (jingmin.org.schedule): name -> (task, local time after which the day's run is due).
+SCHEDULE = {
+    "visit_plans": (
+        "jingmin.visits.tasks.generate_visit_plans",
+        os.environ.get("JINGMIN_SCHEDULE_VISIT_PLANS", "01:00"),
+    ),
+    "analytics_refresh": (
+        "jingmin.analytics.tasks.nightly_refresh",
+        os.environ.get("JINGMIN_SCHEDULE_ANALYTICS", "02:00"),
+    ),
+    "retention_purge": (
+        "jingmin.people.tasks.purge_expired_persons",
+        os.environ.get("JINGMIN_SCHEDULE_PURGE", "03:00"),
+    ),
+}
+SCHEDULE_TICK_SECONDS = float(os.environ.get("JINGMIN_SCHEDULE_TICK_SECONDS", "60"))
+
 # Encryption at rest (jingmin.org.crypto): comma-separated Fernet keys, the first encrypts, all decrypt.
 # Unset: one key derived from SECRET_KEY.
 FERNET_KEYS = env_list("JINGMIN_FERNET_KEYS")

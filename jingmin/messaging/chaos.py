@@ -185,7 +185,7 @@ def run(
         out = open(tmp / f"worker-{n}.log", "w")
         logs.append(out)
         proc = subprocess.Popen(
-            _jingmin("worker", "--interval", "0.2", "--no-startup-delay", "-v", "0"),
+            _jingmin("worker", "--interval", "0.2", "--no-startup-delay", "--no-schedule", "-v", "0"),
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,

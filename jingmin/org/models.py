@@ -239,3 +239,19 @@ class ApiToken(models.Model):
             expires_at=timezone.now() + settings.API_TOKEN_TTL,
         )
         return token, raw
+
+
+class ScheduledRun(models.Model):
+    """One enqueued run of a periodic job (see :mod:`jingmin.org.schedule`); unique per job and day."""
+
+    job = models.CharField(max_length=80)
+    slot = models.DateField()
+    enqueued_at = models.DateTimeField(auto_now_add=True)
+    task_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["job", "slot"], name="one_run_per_job_and_slot")]
+        ordering = ["-slot", "job"]
+
+    def __str__(self):
+        return f"{self.job} {self.slot}"

@@ -14,6 +14,14 @@ logger = logging.getLogger("jingmin.messaging")
 class Command(DbWorkerCommand):
     help = "Run the background task worker (re-schedules unfinished message deliveries first)"
 
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument(
+            "--no-schedule",
+            action="store_true",
+            help="do not enqueue the periodic jobs (jingmin.org.schedule)",
+        )
+
     def handle(self, *args, **options):
         from jingmin.messaging import delivery
 
@@ -21,4 +29,16 @@ class Command(DbWorkerCommand):
         if wake is not None:
             delivery.schedule_drain(wake)
             logger.info("messaging: unfinished deliveries found, drain scheduled for %s", wake.isoformat())
-        return super().handle(*args, **options)
+        ticker = None
+        if not options.get("no_schedule"):
+            from django.conf import settings
+
+            from jingmin.org.schedule import Ticker
+
+            ticker = Ticker(settings.SCHEDULE_TICK_SECONDS)
+            ticker.start()
+        try:
+            return super().handle(*args, **options)
+        finally:
+            if ticker is not None:
+                ticker.stop()
