@@ -18,6 +18,7 @@ from jingmin.analytics import hotspot
 from jingmin.analytics.importer import import_incidents
 from jingmin.analytics.models import Evaluation, Incident, IncidentCategory, NearRepeatTest
 from jingmin.analytics.nearrepeat import active_alerts
+from jingmin.apitypes import Limit, Offset
 from jingmin.org import roles
 from jingmin.org.models import Unit
 from jingmin.org.scoping import user_unit
@@ -89,8 +90,8 @@ def list_incidents(
     category: str | None = None,
     since: str | None = None,
     until: str | None = None,
-    limit: int = 100,
-    offset: int = 0,
+    limit: Limit = 100,
+    offset: Offset = 0,
 ):
     """Incidents in the caller's jurisdiction, newest first; filters: unit subtree, category codes
     (comma-separated), ``since``/``until`` dates (inclusive, Asia/Taipei); ``limit`` ≤ 1000."""
@@ -220,7 +221,7 @@ def forecast_geojson(
 
 
 @router.get("/evaluations")
-def evaluations(request, unit: str | None = None, limit: int = 20):
+def evaluations(request, unit: str | None = None, limit: Limit = 20):
     """Stored backtests (per method: hit rate and PAI per coverage) for units the caller may see."""
     require(request.user, "analytics.view")
     qs = Evaluation.objects.visible_to(request.user).select_related("unit")

@@ -5,6 +5,7 @@ from datetime import datetime
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
+from jingmin.apitypes import Limit
 from jingmin.audit import log as audit
 from jingmin.messaging import delivery
 from jingmin.messaging.models import Campaign, Tip
@@ -54,7 +55,7 @@ def _need(request, capability):
 
 
 @router.get("/tips", response=list[TipOut])
-def list_tips(request, status: str | None = None, limit: int = 100):
+def list_tips(request, status: str | None = None, limit: Limit = 100):
     """Tips received by the caller's stations (resident LINE IDs are never included)."""
     _need(request, "messaging.read_tips")
     tips = Tip.objects.visible_to(request.user).select_related("unit", "group")

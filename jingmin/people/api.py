@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Body, Router
 
+from jingmin.apitypes import Limit, Offset
 from jingmin.audit.reason import clean_reason
 from jingmin.org import roles
 from jingmin.people import actions
@@ -93,7 +94,7 @@ def categories(request, kind: str | None = None):
 
 
 @router.get("/households")
-def list_households(request, q: str | None = None, limit: int = 100, offset: int = 0):
+def list_households(request, q: str | None = None, limit: Limit = 100, offset: Offset = 0):
     qs = _households(request)
     if q:
         qs = qs.filter(address__icontains=q)
@@ -132,8 +133,8 @@ def list_persons(
     q: str | None = None,
     national_id: str | None = None,
     whereabouts_unknown: bool | None = None,
-    limit: int = 100,
-    offset: int = 0,
+    limit: Limit = 100,
+    offset: Offset = 0,
 ):
     """Persons in the caller's jurisdiction (ID numbers masked unless the role may see them). Exact
     search by ID number uses the blind index: ``?national_id=A123456789``."""

@@ -2,6 +2,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from ninja import Body, Router
 
+from jingmin.apitypes import Limit, Offset
 from jingmin.org import roles
 from jingmin.places import actions
 from jingmin.places.layers import apply_place_filters, places_geojson
@@ -53,8 +54,8 @@ def list_places(
     unit: str | None = None,
     not_visited_days: str | None = None,
     q: str | None = None,
-    limit: int = 100,
-    offset: int = 0,
+    limit: Limit = 100,
+    offset: Offset = 0,
 ):
     """Places with crime indicators in the caller's jurisdiction (filters: category, risk, unit, not visited for N days)."""
     qs = apply_place_filters(_places(request), locals())

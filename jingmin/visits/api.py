@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Body, Router
 
+from jingmin.apitypes import Limit, Offset
 from jingmin.people.models import Person
 from jingmin.visits import actions
 from jingmin.visits.models import IntelReport, IntelStatus, Notice, SearchRequest, Visit
@@ -37,7 +38,7 @@ def _visits(request):
 
 @router.get("/visits")
 def list_visits(
-    request, person: int | None = None, place: int | None = None, limit: int = 100, offset: int = 0
+    request, person: int | None = None, place: int | None = None, limit: Limit = 100, offset: Offset = 0
 ):
     qs = _visits(request)
     if person:
@@ -49,7 +50,7 @@ def list_visits(
 
 
 @router.get("/visits/due")
-def visits_due(request, limit: int = 500):
+def visits_due(request, limit: Limit = 500):
     """The caller's due and overdue visits, one per person or place, overdue first."""
     actions.require(request.user, "visits.view")
     today = timezone.localdate()
@@ -127,7 +128,7 @@ def _reports(request):
 
 @router.get("/intel-reports")
 def list_reports(
-    request, status: str | None = None, overdue: bool | None = None, limit: int = 100, offset: int = 0
+    request, status: str | None = None, overdue: bool | None = None, limit: Limit = 100, offset: Offset = 0
 ):
     if overdue:
         qs = actions.overdue_reports(request.user).select_related("station", "assigned_to")
@@ -209,7 +210,7 @@ def _searches(request):
 
 
 @router.get("/search-requests")
-def list_searches(request, status: str | None = "open", limit: int = 100, offset: int = 0):
+def list_searches(request, status: str | None = "open", limit: Limit = 100, offset: Offset = 0):
     """Search requests (協尋) of the city: every officer sees the open ones."""
     qs = _searches(request)
     if status:
@@ -261,7 +262,7 @@ def update_search(request, pk: int, payload: dict = BODY):
 
 
 @router.get("/notices")
-def list_notices(request, limit: int = 100):
+def list_notices(request, limit: Limit = 100):
     """Notices to the caller's units (a person lives in your beat; a searched person was found)."""
     actions.require(request.user, "visits.view")
     qs = Notice.objects.visible_to(request.user).select_related("unit", "from_unit")[
