@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jingmin.messaging.campaigns import KIND_CHOICES
 from jingmin.messaging.models import Channel, MessageTemplate, Tag
+from jingmin.org.fields import ModelMultipleChoiceField
 from jingmin.org.models import Unit, Village
 
 
@@ -20,16 +21,16 @@ class CampaignForm(forms.Form):
     kinds = forms.MultipleChoiceField(
         label=_("Send to"), choices=KIND_CHOICES, widget=forms.CheckboxSelectMultiple, required=False
     )
-    units = forms.ModelMultipleChoiceField(
+    units = ModelMultipleChoiceField(
         label=_("Units"),
         queryset=Unit.objects.none(),
         widget=forms.SelectMultiple(attrs={"size": 6}),
         required=False,
     )
-    tags = forms.ModelMultipleChoiceField(
+    tags = ModelMultipleChoiceField(
         label=_("Tags"), queryset=Tag.objects.all(), widget=forms.CheckboxSelectMultiple, required=False
     )
-    villages = forms.ModelMultipleChoiceField(
+    villages = ModelMultipleChoiceField(
         label=_("Villages"),
         queryset=Village.objects.none(),
         widget=forms.SelectMultiple(attrs={"size": 6}),
@@ -84,10 +85,10 @@ class ContactForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120, required=False)
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
     village = forms.ModelChoiceField(label=_("Village"), queryset=Village.objects.none(), required=False)
-    tags = forms.ModelMultipleChoiceField(
+    tags = ModelMultipleChoiceField(
         label=_("Tags"), queryset=Tag.objects.all(), widget=forms.CheckboxSelectMultiple, required=False
     )
-    partners = forms.ModelMultipleChoiceField(
+    partners = ModelMultipleChoiceField(
         label=_("Community partners who may read this group's messages"),
         queryset=get_user_model().objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -107,6 +108,6 @@ class ContactForm(forms.Form):
 class EmailContactForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
     address = forms.EmailField(label=_("E-mail address"))
-    tags = forms.ModelMultipleChoiceField(
+    tags = ModelMultipleChoiceField(
         label=_("Tags"), queryset=Tag.objects.all(), widget=forms.CheckboxSelectMultiple, required=False
     )

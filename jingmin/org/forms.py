@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from jingmin.org.fields import ModelMultipleChoiceField
 from jingmin.org.models import Officer, TrainingSession
 
 
@@ -31,13 +32,13 @@ class TrainingSessionForm(forms.ModelForm):
 
 
 class AttendanceForm(forms.Form):
-    attendees = forms.ModelMultipleChoiceField(
+    attendees = ModelMultipleChoiceField(
         queryset=Officer.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label=_("Attendees"),
     )
-    completed = forms.ModelMultipleChoiceField(
+    completed = ModelMultipleChoiceField(
         queryset=Officer.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,

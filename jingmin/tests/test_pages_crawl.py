@@ -16,7 +16,7 @@ def test_menus_and_their_links_open(client, w, role):
     home = client.get("/")
     assert home.status_code == 200
     seen, queue = set(), ["/"]
-    for depth in range(2):
+    for _depth in range(2):
         next_queue = []
         for path in queue:
             response = client.get(path)
