@@ -54,3 +54,25 @@ def test_operation_survives_bad_input(client, w, path, method, op):
         assert response.status_code < 500, (method, url, query, body, response.content[:300])
         if response.status_code >= 400 and response["Content-Type"].startswith("application/json"):
             assert "detail" in response.json()
+
+
+@pytest.mark.parametrize(
+    "url,kwargs",
+    [
+        ("/api/v1/units/%00", {}),
+        ("/api/v1/units?kind=%00", {}),
+        ("/org/units/?q=a%00b", {}),
+    ],
+)
+def test_nul_characters_are_refused(client, w, url, kwargs):
+    client.force_login(w.inside["station_chief"])
+    response = client.get(url, **kwargs)
+    assert response.status_code == 400
+
+
+def test_nul_in_json_body_is_refused(client, w):
+    response = client.post(
+        "/api/v1/auth/token", '{"username": "demo\\u0000", "password": "x"}', content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"]

@@ -219,3 +219,4 @@ ZH.update(
     }
 )
 ZH["source"] = "來源"
+ZH["The request contains a NUL character, which is not allowed."] = "請求內容含有 NUL 字元，不予接受。"

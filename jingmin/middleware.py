@@ -1,0 +1,33 @@
+"""Request hygiene shared by every page and API."""
+
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+
+class RejectNulMiddleware:
+    """Refuse NUL characters in the path, query or JSON body with 400.
+
+    PostgreSQL cannot store or compare a string holding NUL (0x00); letting one reach a query is a 500.
+    Django's form CharFields already refuse it; this covers URLs, query parameters and JSON bodies.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = request.META.get("QUERY_STRING", "").lower()
+        bad = "\x00" in request.path or "%00" in query or "\x00" in query
+        if (
+            not bad
+            and request.content_type == "application/json"
+            and request.method in ("POST", "PUT", "PATCH")
+        ):
+            body = request.body
+            bad = b"\x00" in body or b"\\u0000" in body.lower()
+        if bad:
+            message = _("The request contains a NUL character, which is not allowed.")
+            if request.path.startswith(("/api/", "/open311/", "/hooks/")):
+                return JsonResponse({"detail": message}, status=400)
+            return render(request, "400.html", {"message": message}, status=400)
+        return self.get_response(request)
