@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
+from jingmin.analytics import actions, hotspot
 from jingmin.analytics import forecast as fc
-from jingmin.analytics import hotspot
 from jingmin.analytics.importer import import_incidents
 from jingmin.analytics.models import Evaluation, Incident, IncidentCategory, NearRepeatTest
 from jingmin.analytics.nearrepeat import active_alerts
@@ -241,26 +241,37 @@ def evaluations(request, unit: str | None = None, limit: Limit = 20):
     ]
 
 
+def _alert_out(a):
+    return {
+        "id": a.pk,
+        "beat": a.unit.code,
+        "incident": a.incident.external_id,
+        "category": a.incident.category.code,
+        "occurred_at": a.incident.occurred_at.isoformat(),
+        "lat": a.incident.lat,
+        "lon": a.incident.lon,
+        "village": a.incident.village.name,
+        "distance_m": a.distance_m,
+        "days": a.days,
+        "valid_until": a.valid_until.isoformat(),
+        "acknowledged_at": a.acknowledged_at.isoformat() if a.acknowledged_at else None,
+        "acknowledged_by": a.acknowledged_by.username if a.acknowledged_by else None,
+    }
+
+
 @router.get("/near-repeat/alerts")
 def alerts(request):
-    """Active near-repeat alerts for the beats in the caller's jurisdiction."""
+    """Active near-repeat alerts for the beats in the caller's jurisdiction (acknowledged ones included)."""
     require(request.user, "analytics.view_alerts")
-    return [
-        {
-            "id": a.pk,
-            "beat": a.unit.code,
-            "incident": a.incident.external_id,
-            "category": a.incident.category.code,
-            "occurred_at": a.incident.occurred_at.isoformat(),
-            "lat": a.incident.lat,
-            "lon": a.incident.lon,
-            "village": a.incident.village.name,
-            "distance_m": a.distance_m,
-            "days": a.days,
-            "valid_until": a.valid_until.isoformat(),
-        }
-        for a in active_alerts(request.user)[:500]
-    ]
+    return [_alert_out(a) for a in active_alerts(request.user).select_related("acknowledged_by")[:500]]
+
+
+@router.post("/near-repeat/alerts/{alert_id}/ack")
+def acknowledge_alert(request, alert_id: int):
+    """Acknowledge a near-repeat alert of the caller's beat (beat officers). Out of scope or missing: 404;
+    already acknowledged: 422."""
+    alert = actions.acknowledge_alert(alert_id, acting_user=request.user)
+    return _alert_out(alert)
 
 
 @router.get("/near-repeat/tests")

@@ -55,3 +55,25 @@ class LayerForm(forms.Form):
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             self.add_error("end", _("The end date must not be before the start date."))
         return data
+
+
+class BacktestForm(forms.Form):
+    """Start a backtest from the evaluation page (validated again by ``actions.start_backtest``)."""
+
+    unit = forms.ChoiceField(label=_("Unit"))
+    category = forms.ChoiceField(label=_("Category"))
+    start = forms.DateField(label=_("First forecast start"), widget=forms.DateInput(attrs={"type": "date"}))
+    weeks = forms.IntegerField(label=_("Weeks"), min_value=1, max_value=52, initial=12)
+    horizon_days = forms.FloatField(label=_("Horizon (days)"), min_value=1, max_value=28, initial=7)
+    cell = forms.FloatField(label=_("Cell size (m)"), min_value=50, max_value=2000, initial=250)
+    method = forms.ChoiceField(label=_("Method"), initial="all")
+
+    def __init__(self, *args, units, **kwargs):
+        from jingmin.analytics.actions import backtest_methods
+
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [(u.code, f"{u.get_kind_display()} · {u}") for u in units]
+        self.fields["category"].choices = category_choices()
+        self.fields["method"].choices = [
+            (m, _("all (pick the best)") if m == "all" else m) for m in backtest_methods()
+        ]

@@ -8,9 +8,12 @@ city's villages), its category is a known active category (code, Chinese or Engl
 village's beat.
 
 By default nothing is written when any row is bad; with ``valid_only=True`` the valid rows are written
-and the bad ones reported. Storage: on PostgreSQL one ``COPY`` into a temporary table and one
-``INSERT … ON CONFLICT (external_id) DO UPDATE … WHERE changed``; on SQLite a batched ``executemany`` of
-the same upsert. One audit event per import that writes.
+and the bad ones reported. Everything happens in one transaction, with one audit event per import that
+writes. Storage: on PostgreSQL the file is read and validated in chunks (``FIRST_CHUNK_ROWS``, then
+``CHUNK_ROWS``) and a writer thread stores chunk n — ``COPY`` into a temporary table, then ``INSERT … ON
+CONFLICT (external_id) DO UPDATE … WHERE changed`` — on the same connection and transaction while the
+main thread validates chunk n+1; a bad row found later rolls the transaction back, so nothing is written.
+On SQLite the whole file is validated first, then written with a batched ``executemany`` of the same upsert.
 """
 
 from __future__ import annotations
@@ -18,6 +21,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import queue
+import sys
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -43,6 +49,9 @@ MAX_REPORTED_ERRORS = 1000
 MAX_ID = 64
 EARLIEST = dt.datetime(1990, 1, 1, tzinfo=dt.UTC)
 _SQLITE_BATCH = 5000
+CHUNK_ROWS = 25_000  # PostgreSQL: rows per chunk handed to the writer thread
+FIRST_CHUNK_ROWS = 5_000  # a small first chunk lets the database start early
+SQLITE_CHUNK_ROWS = None  # SQLite validates the whole file at once (tests set a size to exercise chunks)
 
 
 @dataclass
@@ -132,29 +141,52 @@ def import_incidents(
     except UnicodeDecodeError:
         errors.add(1, "-", _("The file is not UTF-8 text."))
         return report
-    parsed = _parse(text, errors, report, now)
-    if parsed is None:
+    pipelined = connection.vendor == "postgresql"
+    step = CHUNK_ROWS if pipelined else (SQLITE_CHUNK_ROWS or sys.maxsize)
+    read = _read(text, errors, report, (min(FIRST_CHUNK_ROWS, step), step))
+    if read is None:
         report.seconds = time.perf_counter() - t0
         return report
-    report.phases["parse"] = time.perf_counter() - t0
-    _locate(parsed, errors, acting_user)
-    report.phases["locate"] = time.perf_counter() - t0 - report.phases["parse"]
-    report.errors.sort(key=lambda e: e.line)
-    keep = parsed["ok"]
-    report.valid = int(keep.sum())
-    if report.bad_rows and not valid_only:
-        report.seconds = time.perf_counter() - t0
-        return report
-    if report.valid == 0:
-        report.seconds = time.perf_counter() - t0
-        return report
+    col, chunks = read
+    phases = report.phases
+    phases["parse"] = time.perf_counter() - t0
+    phases["locate"] = 0.0
+    ctx = _Context(now)
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            created, updated, candidates = _write_postgresql(parsed, keep, now, demo)
-        else:
-            created, updated, candidates = _write_sqlite(parsed, keep, now, demo)
+        sink = _PostgresSink(ctx, demo) if pipelined else _SqliteSink(ctx, demo)
+        try:
+            while True:
+                t = time.perf_counter()
+                chunk = next(chunks, None)
+                if chunk is None:
+                    phases["parse"] += time.perf_counter() - t
+                    break
+                parsed = _validate(*chunk, col, ctx, errors)
+                t1 = time.perf_counter()
+                _locate(parsed, errors, acting_user, ctx)
+                phases["parse"] += t1 - t
+                phases["locate"] += time.perf_counter() - t1
+                keep = parsed["ok"]
+                report.valid += int(keep.sum())
+                # once a row is bad (and only valid rows are not asked for) nothing will be kept:
+                # validation goes on for the report, storing stops
+                if keep.any() and (valid_only or not report.bad_rows):
+                    sink.put(parsed, keep)
+        except BaseException:
+            sink.abort()
+            raise
+        report.errors.sort(key=lambda e: e.line)
+        if (report.bad_rows and not valid_only) or report.valid == 0:
+            sink.abort()
+            transaction.set_rollback(True)  # undoes any chunk already stored: nothing is written
+            report.seconds = time.perf_counter() - t0
+            return report
+        t = time.perf_counter()
+        created, updated, candidates = sink.finish()
+        phases["store"] = time.perf_counter() - t
+        if pipelined:
+            phases["db_busy"] = sink.busy  # storing time overlapped with parsing
         report.created, report.updated = created, updated
-        report.phases["store"] = time.perf_counter() - t0 - report.phases["parse"] - report.phases["locate"]
         report.unchanged = report.valid - created - updated
         report.written = True
         report.alerts = alerts_for_incidents(candidates, now=now)
@@ -178,6 +210,48 @@ def import_incidents(
     return report
 
 
+class _Context:
+    """Look-ups shared by the chunks of one import (read once), and the ids seen so far in the file."""
+
+    def __init__(self, now):
+        self.now = now
+        self.cats = category_lookup()
+        self.nr_ids = {pk for pk, nr in self.cats.values() if nr}
+        self.seen = {}
+        self.cutoff = _nr_cutoff(now)
+        self._known_units = None
+        self.index = village_index()
+        self._villages = None
+        self._allowed = {}
+
+    @property
+    def known_units(self):
+        if self._known_units is None:
+            self._known_units = set(Unit.objects.values_list("code", flat=True))
+        return self._known_units
+
+    def villages(self, index):
+        """Village and beat ids in the order of the village index's codes."""
+        if self._villages is None:
+            rows = {c: (v, b) for c, v, b in Village.objects.values_list("code", "id", "beat_id")}
+            self._villages = (
+                np.asarray([rows.get(c, (-1, None))[0] for c in index.codes], dtype=np.int64),
+                np.asarray([rows.get(c, (-1, None))[1] or -1 for c in index.codes], dtype=np.int64),
+            )
+        return self._villages
+
+    def allowed(self, unit):
+        key = unit.pk if unit else None
+        if key not in self._allowed:
+            self._allowed[key] = np.asarray(
+                sorted(Unit.objects.filter(path__startswith=unit.path).values_list("id", flat=True))
+                if unit
+                else [],
+                dtype=np.int64,
+            )
+        return self._allowed[key]
+
+
 # ------------------------------------------------------------------------------------------- parsing
 def _when(s, fromiso=dt.datetime.fromisoformat):
     try:
@@ -189,8 +263,10 @@ def _when(s, fromiso=dt.datetime.fromisoformat):
     return w.timestamp()
 
 
-def _parse(text, errors, report, now):
-    """Column-wise validation: the common case costs a few list comprehensions per column."""
+def _read(text, errors, report, sizes):
+    """The header's columns and a generator of data-row chunks ``(rows, lines)`` read as they are needed
+    (chunk sizes from ``sizes``); rows of the wrong width are reported and left out. None on a bad header.
+    """
     reader = csv.reader(io.StringIO(text))
     try:
         header = next(reader)
@@ -206,41 +282,52 @@ def _parse(text, errors, report, now):
         errors.add(1, "-", _("Missing column(s): %(cols)s.") % {"cols": ", ".join(missing)})
         return None
     col = {c: names.index(c) for c in REQUIRED + OPTIONAL if c in names}
-    width = len(names)
-    add = errors.add
+    return col, _chunks(reader, len(names), errors, report, iter(sizes))
 
-    rows, lines = [], []
-    append_row, append_line = rows.append, lines.append
+
+def _chunks(reader, width, errors, report, sizes):
+    add = errors.add
+    rows, lines, total, broken = [], [], 0, False
+    size = next(sizes)
     try:
         for row in reader:
             if row and (len(row) > 1 or row[0].strip()):
-                append_row(row)
-                append_line(reader.line_num)
+                total += 1
+                if len(row) < width:
+                    add(
+                        reader.line_num,
+                        "-",
+                        _("Expected %(n)s fields, found %(m)s.") % {"n": width, "m": len(row)},
+                    )
+                    continue
+                rows.append(row)
+                lines.append(reader.line_num)
+                if len(rows) >= size:
+                    yield rows, lines
+                    rows, lines, size = [], [], next(sizes, size)
     except csv.Error as exc:
         add(reader.line_num, "-", str(exc))
-    report.rows = len(rows) + (1 if errors.bad_lines else 0)
-    if not rows:
-        if not errors.bad_lines:
-            add(1, "-", _("The file holds no incidents after the header."))
-        return None
-    short = [k for k, r in enumerate(rows) if len(r) < width]
-    if short:
-        for k in short:
-            add(lines[k], "-", _("Expected %(n)s fields, found %(m)s.") % {"n": width, "m": len(rows[k])})
-        drop = set(short)
-        rows = [r for k, r in enumerate(rows) if k not in drop]
-        lines = [ln for k, ln in enumerate(lines) if k not in drop]
+        broken = True
+    report.rows = total + (1 if broken else 0)
+    if total == 0 and not broken:
+        add(1, "-", _("The file holds no incidents after the header."))
+    if rows:
+        yield rows, lines
+
+
+def _validate(rows, lines, col, ctx, errors):
+    """Column-wise validation of one chunk: the common case costs a few list comprehensions per column."""
+    add = errors.add
+    now = ctx.now
     n = len(rows)
     ok = np.ones(n, dtype=bool)
     line_arr = np.asarray(lines, dtype=np.int64)
-    if n == 0:
-        return None
     cols = list(zip(*rows, strict=False))
 
-    # id: present, short enough, unique in the file
+    # id: present, short enough, unique in the file (``ctx.seen`` holds the earlier chunks' ids)
     ids = [v.strip() for v in cols[col["id"]]]
-    seen = {}
-    if len(set(ids)) != n or not all(ids) or max(map(len, ids)) > MAX_ID:
+    seen = ctx.seen
+    if len(set(ids)) != n or not all(ids) or max(map(len, ids)) > MAX_ID or not seen.keys().isdisjoint(ids):
         for k, rid in enumerate(ids):
             if not rid:
                 add(lines[k], "id", _("This field is required."))
@@ -255,6 +342,8 @@ def _parse(text, errors, report, now):
                 ok[k] = False
             else:
                 seen[rid] = lines[k]
+    else:
+        seen.update(zip(ids, lines, strict=True))
 
     # occurred_at: ISO 8601 with an offset, not in the future, not before 1990
     raw_when = cols[col["occurred_at"]]
@@ -284,8 +373,7 @@ def _parse(text, errors, report, now):
     ok &= ~bad_c
 
     # category: a known active category (code, Chinese or English name, any case)
-    cats = category_lookup()
-    nr_ids = {pk for pk, nr in cats.values() if nr}
+    cats = ctx.cats
     found = [cats.get(v.strip().casefold()) for v in cols[col["category"]]]
     cat = np.asarray([f[0] if f else -1 for f in found], dtype=np.int64)
     for k in np.flatnonzero(cat < 0):
@@ -301,7 +389,7 @@ def _parse(text, errors, report, now):
     empty = [""] * n
     units = [v.strip() for v in cols[col["unit"]]] if "unit" in col else empty
     if any(units):
-        known = set(Unit.objects.values_list("code", flat=True))
+        known = ctx.known_units
         for k, code in enumerate(units):
             if code and code not in known:
                 add(lines[k], "unit", _("Unknown unit “%(v)s”.") % {"v": code[:40]})
@@ -322,7 +410,6 @@ def _parse(text, errors, report, now):
         "unit": units,
         "source": source,
         "ok": ok,
-        "nr_ids": nr_ids,
     }
 
 
@@ -339,7 +426,7 @@ def _floats(values):
         return out
 
 
-def _locate(parsed, errors, acting_user):
+def _locate(parsed, errors, acting_user, ctx):
     """Inside Tainan, the village and beat of each point (vectorised), and the user's jurisdiction."""
     lon, lat, ok, lines = parsed["lon"], parsed["lat"], parsed["ok"], parsed["lines"]
     n = len(lon)
@@ -348,13 +435,11 @@ def _locate(parsed, errors, acting_user):
     x0, y0, x1, y1 = TAINAN_BBOX
     with np.errstate(invalid="ignore"):
         in_box = ok & (lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1)
-    index = village_index()
+    index = ctx.index  # read once per import: no query while the writer holds the connection
     pos = np.full(n, -1, dtype=np.int64)
     if in_box.any():
         pos[in_box] = index.assign(lon[in_box], lat[in_box])
-    rows = {c: (v, b) for c, v, b in Village.objects.values_list("code", "id", "beat_id")}
-    v_ids = np.asarray([rows.get(c, (-1, None))[0] for c in index.codes], dtype=np.int64)
-    b_ids = np.asarray([rows.get(c, (-1, None))[1] or -1 for c in index.codes], dtype=np.int64)
+    v_ids, b_ids = ctx.villages(index)
     found = pos >= 0
     parsed["village"][found] = v_ids[pos[found]]
     parsed["beat"][found] = b_ids[pos[found]]
@@ -366,12 +451,7 @@ def _locate(parsed, errors, acting_user):
     ok &= parsed["beat"] >= 0
     if acting_user is not None and not acting_user.is_superuser:
         unit = user_unit(acting_user)
-        allowed = np.asarray(
-            sorted(Unit.objects.filter(path__startswith=unit.path).values_list("id", flat=True))
-            if unit
-            else [],
-            dtype=np.int64,
-        )
+        allowed = ctx.allowed(unit)
         outside = ok & ~np.isin(parsed["beat"], allowed)
         for k in np.flatnonzero(outside):
             errors.add(int(lines[k]), "lat/lon", _("The point lies outside your jurisdiction."))
@@ -444,51 +524,144 @@ def _nr_cutoff(now):
     return (now - dt.timedelta(days=float(days))) if days else None
 
 
-def _write_postgresql(parsed, keep, now, demo):
+def _copy_bytes(parsed, keep):
+    """The kept rows of a chunk as COPY csv bytes."""
     cols, _us = _columns(parsed, keep, sqlite=False)
-    cutoff = _nr_cutoff(now)
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerows(zip(*cols, strict=True))
-    data = buf.getvalue().encode()
-    del buf, cols
-    sets = ", ".join(f"{c} = EXCLUDED.{c}" for c in _UPDATE)
-    changed = " OR ".join(f"analytics_incident.{c} IS DISTINCT FROM EXCLUDED.{c}" for c in _UPDATE)
-    with connection.cursor() as cursor:
-        # the import is one transaction; losing it in a crash just means importing the file again
-        cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        cursor.execute("DROP TABLE IF EXISTS pg_temp.jm_incident_load")
-        cursor.execute(
-            "CREATE TEMP TABLE jm_incident_load (external_id text, occurred_at timestamptz, category_id bigint,"
-            " lat float8, lon float8, x float8, y float8, address text, unit_id bigint, village_id bigint,"
-            " reported_unit text, source text) ON COMMIT DROP"
-        )
-        with cursor.cursor.copy(
-            f"COPY jm_incident_load ({_COLS}) FROM STDIN"
-            " (FORMAT csv, FORCE_NOT_NULL (address, reported_unit, source))"
-        ) as copy:
-            for a in range(0, len(data), 1 << 20):
-                copy.write(data[a : a + (1 << 20)])
-        cursor.execute(
-            f"""WITH ins AS (
-                INSERT INTO analytics_incident ({_COLS}, is_demo, created_at, updated_at)
-                SELECT {_COLS}, %s, %s, %s FROM jm_incident_load
-                ON CONFLICT (external_id) DO UPDATE SET {sets}, updated_at = EXCLUDED.updated_at
-                WHERE {changed}
-                RETURNING id, (xmax = 0) AS inserted, category_id, occurred_at
+    return buf.getvalue().encode()
+
+
+class _PostgresSink:
+    """Stores chunks on PostgreSQL in a writer thread while the main thread validates the next chunk.
+
+    The thread uses the request's own database connection (psycopg serialises its use with a lock), so
+    every chunk is part of the import's one transaction: a bad row found later, or any error, rolls all
+    of it back. Per chunk: ``COPY`` into a temporary table, then ``INSERT … ON CONFLICT (external_id) DO
+    UPDATE … WHERE changed``. PostgreSQL runs in its own process, so with two cores the database work
+    overlaps the Python parsing instead of following it.
+    """
+
+    def __init__(self, ctx, demo):
+        connection.ensure_connection()
+        self.raw = connection.connection  # the psycopg connection inside the current transaction
+        self.ctx = ctx
+        self.params = [
+            demo,
+            ctx.now,
+            ctx.now,
+            list(ctx.nr_ids) or [0],
+            ctx.cutoff or ctx.now + dt.timedelta(days=1),
+        ]
+        self.created, self.updated, self.candidates = 0, 0, []
+        self.busy = 0.0
+        self.error = None
+        self.aborted = False
+        with connection.cursor() as cursor:
+            # the import is one transaction; losing it in a crash just means importing the file again
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            cursor.execute("DROP TABLE IF EXISTS pg_temp.jm_incident_load")
+            cursor.execute(
+                "CREATE TEMP TABLE jm_incident_load (external_id text, occurred_at timestamptz,"
+                " category_id bigint, lat float8, lon float8, x float8, y float8, address text,"
+                " unit_id bigint, village_id bigint, reported_unit text, source text) ON COMMIT DROP"
             )
-            SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted),
-                   coalesce(array_agg(id) FILTER (WHERE inserted AND category_id = ANY(%s)
-                                                  AND occurred_at >= %s), '{{}}')
-            FROM ins""",
-            [demo, now, now, list(parsed["nr_ids"]) or [0], cutoff or now + dt.timedelta(days=1)],
-        )
-        created, updated, candidates = cursor.fetchone()
-    return int(created), int(updated), list(candidates or [])
+        self.queue = queue.Queue(maxsize=3)
+        self.thread = threading.Thread(target=self._run, name="incident-import-writer", daemon=True)
+        self.thread.start()
+
+    def put(self, parsed, keep):
+        if self.error is not None:
+            raise self.error
+        self.queue.put(_copy_bytes(parsed, keep))
+
+    def _run(self):
+        while (data := self.queue.get()) is not None:  # always drains up to the end marker
+            if self.error is None and not self.aborted:
+                try:
+                    t = time.perf_counter()
+                    self._store(data)
+                    self.busy += time.perf_counter() - t
+                except BaseException as exc:  # re-raised in the main thread
+                    self.error = exc
+
+    def _store(self, data):
+        sets = ", ".join(f"{c} = EXCLUDED.{c}" for c in _UPDATE)
+        changed = " OR ".join(f"analytics_incident.{c} IS DISTINCT FROM EXCLUDED.{c}" for c in _UPDATE)
+        with self.raw.cursor() as cur:
+            with cur.copy(
+                f"COPY jm_incident_load ({_COLS}) FROM STDIN"
+                " (FORMAT csv, FORCE_NOT_NULL (address, reported_unit, source))"
+            ) as copy:
+                for a in range(0, len(data), 1 << 20):
+                    copy.write(data[a : a + (1 << 20)])
+            cur.execute(
+                f"""WITH ins AS (
+                    INSERT INTO analytics_incident ({_COLS}, is_demo, created_at, updated_at)
+                    SELECT {_COLS}, %s, %s, %s FROM jm_incident_load
+                    ON CONFLICT (external_id) DO UPDATE SET {sets}, updated_at = EXCLUDED.updated_at
+                    WHERE {changed}
+                    RETURNING id, (xmax = 0) AS inserted, category_id, occurred_at
+                )
+                SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted),
+                       coalesce(array_agg(id) FILTER (WHERE inserted AND category_id = ANY(%s)
+                                                      AND occurred_at >= %s), '{{}}')
+                FROM ins""",
+                self.params,
+            )
+            created, updated, candidates = cur.fetchone()
+            cur.execute("TRUNCATE jm_incident_load")
+        self.created += int(created)
+        self.updated += int(updated)
+        self.candidates.extend(candidates or [])
+
+    def _stop(self):
+        if self.thread.is_alive():
+            self.queue.put(None)
+            self.thread.join()
+
+    def abort(self):
+        """Stop storing (the caller rolls the transaction back); a writer error is raised."""
+        self.aborted = True
+        self._stop()
+        if self.error is not None:
+            raise self.error
+
+    def finish(self):
+        """Wait for the stored chunks; (created, updated, new near-repeat candidate ids)."""
+        self._stop()
+        if self.error is not None:
+            raise self.error
+        return self.created, self.updated, self.candidates
 
 
-def _write_sqlite(parsed, keep, now, demo):
+class _SqliteSink:
+    """SQLite: the chunks are stored after validation, in the main thread (one connection, one core)."""
+
+    busy = 0.0
+
+    def __init__(self, ctx, demo):
+        self.ctx, self.demo, self.chunks = ctx, demo, []
+
+    def put(self, parsed, keep):
+        self.chunks.append((parsed, keep))
+
+    def abort(self):
+        self.chunks = []
+
+    def finish(self):
+        created = updated = 0
+        candidates = []
+        for parsed, keep in self.chunks:
+            c, u, cand = _write_sqlite(parsed, keep, self.ctx, self.demo)
+            created, updated = created + c, updated + u
+            candidates.extend(cand)
+        return created, updated, candidates
+
+
+def _write_sqlite(parsed, keep, ctx, demo):
+    now, cutoff = ctx.now, ctx.cutoff
     cols, us = _columns(parsed, keep, sqlite=True)
-    cutoff = _nr_cutoff(now)
     ids = cols[0]
     existing = set()
     for a in range(0, len(ids), 900):
@@ -514,7 +687,7 @@ def _write_sqlite(parsed, keep, now, demo):
             written += max(raw.rowcount, 0)
     created = len(set(ids) - existing)
     candidates = []
-    nr_ids = parsed["nr_ids"]
+    nr_ids = ctx.nr_ids
     if cutoff is not None and nr_ids:
         cut = int(cutoff.timestamp() * 1e6)
         new = [

@@ -128,6 +128,45 @@ class Evaluation(models.Model):
         return f"{self.unit.code} {self.category} {self.created_at:%Y-%m-%d}"
 
 
+class BacktestRun(models.Model):
+    """A backtest started from the evaluation page: queued as a task, its ``Evaluation`` stored when done."""
+
+    QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+    STATUSES = [
+        (QUEUED, _("queued")),
+        (RUNNING, _("running")),
+        (DONE, _("done")),
+        (FAILED, _("failed")),
+    ]
+
+    unit = models.ForeignKey(
+        "org.Unit", on_delete=models.CASCADE, related_name="backtest_runs", verbose_name=_("unit")
+    )
+    category = models.CharField(_("category"), max_length=40)
+    params = models.JSONField(_("parameters"), default=dict)
+    status = models.CharField(_("status"), max_length=10, choices=STATUSES, default=QUEUED)
+    evaluation = models.ForeignKey(
+        Evaluation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    error = models.TextField(_("error"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = ScopedManager()
+    read_capability = "analytics.view"
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("backtest run")
+        verbose_name_plural = _("backtest runs")
+
+    def __str__(self):
+        return f"{self.unit.code} {self.category} {self.status}"
+
+
 class ForecastRun(models.Model):
     """Ranked grid cells for the next ``horizon_days`` of one unit (patrol focus boxes)."""
 
@@ -207,6 +246,15 @@ class NearRepeatAlert(models.Model):
     days = models.FloatField(_("days"))
     valid_until = models.DateTimeField(_("valid until"), db_index=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("acknowledged by"),
+    )
 
     objects = ScopedManager()
     read_capability = "analytics.view_alerts"

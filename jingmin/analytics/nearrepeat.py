@@ -149,6 +149,8 @@ def send_alerts(alert_ids):
     chiefs, partners) on behalf of a signed-in user holding ``messaging.send``; these alerts are for the
     beat officers and are raised by imports (possibly with no user). Sending them through messaging
     needs an officer audience there (or a deliberate decision to warn residents), so alerts stay in-app.
+    The proposed opt-in design (neighbourhood-watch contacts of the affected villages, sent on behalf of
+    the station chief with an anti-burglary template) is in docs/analytics-guide.md.
     """
     return 0
 

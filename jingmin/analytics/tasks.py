@@ -36,3 +36,12 @@ def refresh_all(unit_codes=None):
 @task()
 def nightly_refresh(unit_codes=None):
     return refresh_all(unit_codes)
+
+
+@task()
+def run_backtest(run_id):
+    """A backtest started from the evaluation page (``actions.start_backtest``)."""
+    from jingmin.analytics.actions import complete_backtest
+
+    run = complete_backtest(run_id)
+    return run.status if run is not None else None

@@ -11,4 +11,5 @@ urlpatterns = [
     path("forecast/", views.forecast, name="forecast"),
     path("evaluations/", views.evaluations, name="evaluations"),
     path("alerts/", views.alerts, name="alerts"),
+    path("alerts/<int:pk>/ack/", views.alert_ack, name="alert_ack"),
 ]

@@ -8,15 +8,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from jingmin.analytics import actions, hotspot
 from jingmin.analytics import forecast as fc
-from jingmin.analytics import hotspot
-from jingmin.analytics.forms import IncidentImportForm, LayerForm
+from jingmin.analytics.forms import BacktestForm, IncidentImportForm, LayerForm
 from jingmin.analytics.importer import import_incidents
-from jingmin.analytics.models import Evaluation, Incident, IncidentCategory, NearRepeatTest
+from jingmin.analytics.models import BacktestRun, Evaluation, Incident, IncidentCategory, NearRepeatTest
 from jingmin.analytics.nearrepeat import active_alerts
 from jingmin.geo.geojson import simplify
 from jingmin.org import roles
@@ -189,9 +192,38 @@ def forecast(request):
     return _layer_page(request, "forecast")
 
 
+def _backtest_form(request):
+    """The evaluation page's backtest form (None without ``analytics.run_backtest``); POST starts one."""
+    user = request.user
+    if not roles.can(user, "analytics.run_backtest"):
+        if request.method == "POST":
+            raise PermissionDenied(_("You do not have permission to do this."))
+        return None, None
+    units = list(Unit.objects.visible_to(user).exclude(kind="beat").order_by("path"))
+    own = user_unit(user)
+    initial = {"unit": own.code if own else "", "weeks": 12, "horizon_days": 7, "cell": 250, "method": "all"}
+    if request.method != "POST":
+        return BacktestForm(units=units, initial=initial), None
+    form = BacktestForm(request.POST, units=units, initial=initial)
+    if form.is_valid():
+        try:
+            run = actions.start_backtest(acting_user=user, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errs in exc.message_dict.items():
+                form.add_error(None if field == "__all__" else field, errs)
+        else:
+            messages.success(request, _("Backtest queued: the result appears below when it is done."))
+            return form, redirect(f"{reverse('analytics:evaluations')}#backtest-{run.pk}")
+    return form, None
+
+
 @login_required
 def evaluations(request):
     require(request.user, "analytics.view")
+    form, done = _backtest_form(request)
+    if done is not None:
+        return done
+    runs = BacktestRun.objects.visible_to(request.user).select_related("unit", "evaluation")[:20]
     rows = []
     for e in Evaluation.objects.visible_to(request.user).select_related("unit")[:50]:
         methods = e.result.get("methods", {})
@@ -209,7 +241,12 @@ def evaluations(request):
         ]
         rows.append({"e": e, "keys": keys, "table": table})
     tests = NearRepeatTest.objects.visible_to(request.user).select_related("unit", "category")[:30]
-    return render(request, "analytics/evaluations.html", {"rows": rows, "tests": tests})
+    return render(
+        request,
+        "analytics/evaluations.html",
+        {"rows": rows, "tests": tests, "form": form, "runs": runs},
+        status=422 if form is not None and form.is_bound else 200,
+    )
 
 
 @login_required
@@ -218,5 +255,29 @@ def alerts(request):
     return render(
         request,
         "analytics/alerts.html",
-        {"alerts": active_alerts(request.user)[:200], "now": timezone.now(), "today": dt.date.today()},
+        {
+            "alerts": active_alerts(request.user).select_related("acknowledged_by")[:200],
+            "now": timezone.now(),
+            "today": dt.date.today(),
+            "can_ack": roles.can(request.user, "analytics.ack_alerts"),
+            "next": request.get_full_path(),
+        },
     )
+
+
+@login_required
+@require_POST
+def alert_ack(request, pk):
+    """A beat officer acknowledges a near-repeat alert of their beat (out of scope: 404)."""
+    try:
+        actions.acknowledge_alert(pk, acting_user=request.user)
+    except ValidationError as exc:
+        for errs in exc.message_dict.values():
+            for err in errs:
+                messages.error(request, err)
+    else:
+        messages.success(request, _("Alert acknowledged."))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = reverse("analytics:alerts")
+    return redirect(target)

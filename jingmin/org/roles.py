@@ -44,6 +44,8 @@ CAPABILITIES = {
     "analytics.view_incidents": POLICE,
     "analytics.import_incidents": {BUREAU_ANALYST, PRECINCT_OFFICER, ADMINISTRATOR},
     "analytics.view_alerts": POLICE,
+    "analytics.ack_alerts": {BEAT_OFFICER},
+    "analytics.run_backtest": {BUREAU_ANALYST, PRECINCT_OFFICER, STATION_CHIEF, ADMINISTRATOR},
     # strategy 1 (places, people, visits, intelligence reports, search requests)
     "places.view": POLICE,
     "places.manage": SUPERVISORS | {BEAT_OFFICER},
@@ -56,6 +58,9 @@ CAPABILITIES = {
     "people.map_counts": POLICE | {SOCIAL_LIAISON, COMMUNITY_PARTNER},
     "visits.view": POLICE - {INVESTIGATOR},
     "visits.log": SUPERVISORS | {BEAT_OFFICER},
+    "visits.registration_notices": SUPERVISORS | {BEAT_OFFICER},
+    "visits.send_registration_notice": SUPERVISORS,
+    "visits.view_hours": SUPERVISORS,
     "intel.view": POLICE,
     "intel.file": POLICE,
     "intel.handle": SUPERVISORS,

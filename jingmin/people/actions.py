@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from jingmin.audit import log as audit
 from jingmin.org import roles
+from jingmin.org.fields import BIGINT_MAX
 from jingmin.org.models import Unit
 from jingmin.org.scoping import user_unit
 from jingmin.people import national_id
@@ -142,7 +143,7 @@ def validate_person(user, data, person=None):
         out.update(village=village, unit=unit, lat=lat, lon=lon)
     registered = data.get("registered_unit")
     if registered and not isinstance(registered, Unit):
-        registered = Unit.objects.filter(code=registered).first()
+        registered = Unit.objects.defer("boundary").filter(code=str(registered)[:40]).first()
         if registered is None:
             errors["registered_unit"] = [_("Unknown unit.")]
     if not registered:
@@ -158,11 +159,16 @@ def validate_person(user, data, person=None):
     out["registered_unit"] = registered
     household = data.get("household")
     if household not in (None, "") and not isinstance(household, Household):
-        household = (
-            Household.objects.visible_to(user).filter(pk=household).first()
-            if str(household).isdigit()
-            else None
-        )
+        # only a household the user may see (out of scope answers exactly like a missing one)
+        text = str(household).strip()
+        if person is not None and person.household_id and text == str(person.household_id):
+            household = person.household  # unchanged: kept even when it lies in another jurisdiction
+        else:
+            household = (
+                Household.objects.visible_to(user).filter(pk=int(text)).first()
+                if text.isdigit() and int(text) <= BIGINT_MAX
+                else None
+            )
         if household is None:
             errors["household"] = [_("Unknown household.")]
     out["household"] = household or None
@@ -215,6 +221,15 @@ def create_person(*, acting_user, data, demo=False):
     return person
 
 
+def _same(value):
+    """A comparable form of a field value: a record by its code or id, empty as ''."""
+    if value is None:
+        return ""
+    if hasattr(value, "_meta"):
+        return getattr(value, "code", None) or str(value.pk)
+    return str(value)
+
+
 @transaction.atomic
 def update_person(*, acting_user, person, data):
     require(acting_user, "people.manage")
@@ -235,7 +250,7 @@ def update_person(*, acting_user, person, data):
     }
     merged = {**current, **{k: v for k, v in data.items() if k in PERSON_FIELDS}}
     values = validate_person(acting_user, merged, person)
-    changed = sorted(k for k in PERSON_FIELDS if k in data and merged.get(k) != current.get(k))
+    changed = sorted(k for k in PERSON_FIELDS if k in data and _same(merged.get(k)) != _same(current.get(k)))
     old_unit = person.unit_id
     _apply(person, values)
     person.save()

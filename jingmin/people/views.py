@@ -110,6 +110,8 @@ def _initial(person):
         category=person.category.code if person.category else "",
         national_id=person.national_id,
         phone=person.phone,
+        household=str(person.household_id or ""),
+        registered_unit=person.registered_unit.code,
     )
     return data
 
@@ -121,6 +123,8 @@ def person_form(request, pk=None):
     form = PersonForm(
         request.POST or None,
         initial=_initial(person) if person else {"kind": request.GET.get("kind", "concern")},
+        user=request.user,
+        person=person,
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -28,6 +28,8 @@ from jingmin.visits.models import (
     NoticeKind,
     Plan,
     PlanStatus,
+    RegistrationNotice,
+    RegistrationStatus,
     SearchRequest,
     SearchStatus,
     Urgency,
@@ -35,6 +37,7 @@ from jingmin.visits.models import (
 )
 
 FUTURE_SLACK = dt.timedelta(minutes=5)
+MAX_VISIT_MINUTES = 480
 
 
 def require(user, capability):
@@ -109,9 +112,28 @@ def validate_visit(user, data):
                 )
                 % {"start": config.day_start.strftime("%H:%M"), "end": config.day_end.strftime("%H:%M")}
             ]
+    minutes = data.get("minutes")
+    if minutes in (None, ""):
+        minutes = None
+    else:
+        try:
+            minutes = int(str(minutes).strip())
+        except ValueError:
+            minutes = -1
+        if not 1 <= minutes <= MAX_VISIT_MINUTES:
+            errors["minutes"] = [_("Give the minutes spent, from 1 to %(max)s.") % {"max": MAX_VISIT_MINUTES}]
+    mismatch = bool(data.get("registration_mismatch"))
+    details = (data.get("registration_details") or "").strip()
+    if mismatch and not details:
+        errors["registration_details"] = [
+            _("Say who lives there and how it differs from the household registration.")
+        ]
     if errors:
         raise ValidationError(errors)
     return {
+        "registration_mismatch": mismatch,
+        "registration_details": details[:4000] if mismatch else "",
+        "minutes": minutes,
         "person": person,
         "place": place,
         "visited_at": when,
@@ -128,8 +150,11 @@ def log_visit(*, acting_user, data, demo=False):
     """Record a visit and close the subject's open plans whose period has begun by then."""
     require(acting_user, "visits.log")
     values = validate_visit(acting_user, data)
+    mismatch = values.pop("registration_mismatch")
+    details = values.pop("registration_details")
     subject = values["person"] or values["place"]
     visit = Visit.objects.create(unit=subject.unit, officer=acting_user, is_demo=demo, **values)
+    notice = _registration_notice(visit, subject, details, demo) if mismatch else None
     day = timezone.localtime(visit.visited_at).date()
     plans = Plan.objects.filter(status=PlanStatus.OPEN, period_start__lte=day)
     plans = plans.filter(person=values["person"]) if values["person"] else plans.filter(place=values["place"])
@@ -153,9 +178,64 @@ def log_visit(*, acting_user, data, demo=False):
             "subject_id": subject.pk,
             "method": visit.method,
             "plans_closed": [p.pk for p in closed],
+            "registration_notice": notice.pk if notice else None,
         },
     )
     return visit
+
+
+def registration_office(village):
+    """The household registration office (戶政事務所) of a village's district."""
+    return f"{village.district.name}戶政事務所"
+
+
+def _registration_notice(visit, subject, details, demo):
+    """勤區訪查通報單: the visit found residents who do not match the household registration."""
+    person = visit.person
+    if person is not None:
+        address = person.registered_address or person.actual_address
+    else:
+        address = visit.place.address
+    village = subject.village
+    return RegistrationNotice.objects.create(
+        unit=visit.unit,
+        station=station_of(visit.unit),
+        visit=visit,
+        officer=visit.officer,
+        person=person,
+        place=visit.place,
+        village=village,
+        address=address,
+        office=registration_office(village),
+        details=details,
+        created_at=visit.visited_at,
+        is_demo=demo,
+    )
+
+
+@transaction.atomic
+def send_registration_notice(*, acting_user, notice, at=None):
+    """The station chief sends the notice to the household registration office."""
+    require(acting_user, "visits.send_registration_notice")
+    if not RegistrationNotice.objects.visible_to(acting_user).filter(pk=notice.pk).exists() or not in_scope(
+        acting_user, notice.station
+    ):
+        raise PermissionDenied(_("This notice is outside your jurisdiction."))
+    notice = RegistrationNotice.objects.select_for_update().get(pk=notice.pk)
+    if notice.status != RegistrationStatus.OPEN:
+        raise ValidationError({"status": _("This notice has already been sent.")})
+    notice.status = RegistrationStatus.SENT
+    notice.sent_at = at or timezone.now()
+    notice.sent_by = acting_user
+    notice.save(update_fields=["status", "sent_at", "sent_by"])
+    audit.record(
+        "visits.registration_notice_sent",
+        actor=acting_user,
+        obj=notice,
+        unit=notice.unit,
+        extra={"office": notice.office, "visit": notice.visit_id},
+    )
+    return notice
 
 
 # --- intelligence reports ---------------------------------------------------------------------
@@ -460,3 +540,29 @@ def withdraw_search(*, acting_user, search, reason=""):
     Person.objects.filter(pk=search.person_id).update(whereabouts_unknown=False, updated_at=timezone.now())
     audit.record("search.withdraw", actor=acting_user, obj=search, unit=search.opened_unit, reason=reason)
     return search
+
+
+# --- notices ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def mark_notice_read(*, acting_user, notice):
+    """Mark a notice to the user's unit (or a unit below it) read. Marking it again changes nothing and
+    writes no audit event."""
+    require(acting_user, "visits.view")
+    if not Notice.objects.visible_to(acting_user).filter(pk=notice.pk).exists():
+        raise PermissionDenied(_("This notice is outside your jurisdiction."))
+    notice = Notice.objects.select_for_update().get(pk=notice.pk)
+    if notice.read_at is not None:
+        return notice
+    notice.read_at = timezone.now()
+    notice.read_by = acting_user
+    notice.save(update_fields=["read_at", "read_by"])
+    audit.record(
+        "visits.notice_read",
+        actor=acting_user,
+        obj=notice,
+        unit=notice.unit,
+        extra={"kind": notice.kind, "person": notice.person_id},
+    )
+    return notice

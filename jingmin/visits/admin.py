@@ -14,6 +14,7 @@ class ConfigAdmin(admin.ModelAdmin):
         "concern_window_years",
         "intel_urgent_hours",
         "intel_normal_hours",
+        "monthly_visit_hours",
     ]
 
     def has_add_permission(self, request):

@@ -7,7 +7,16 @@ from ninja import Body, Router
 from jingmin.apitypes import Limit, Offset
 from jingmin.people.models import Person
 from jingmin.visits import actions
-from jingmin.visits.models import IntelReport, IntelStatus, Notice, SearchRequest, Visit
+from jingmin.visits.models import (
+    Config,
+    IntelReport,
+    IntelStatus,
+    Notice,
+    RegistrationNotice,
+    RegistrationStatus,
+    SearchRequest,
+    Visit,
+)
 from jingmin.visits.schedule import due_list
 
 BODY = Body(...)  # a JSON object; validated field by field in actions.py (translated errors)
@@ -28,12 +37,16 @@ def visit_out(v):
         "observations": v.observations,
         "indicators_seen": v.indicators_seen,
         "arranged": v.arranged,
+        "minutes": v.minutes,
+        "registration_notice": getattr(getattr(v, "registration_notice", None), "pk", None),
     }
 
 
 def _visits(request):
     actions.require(request.user, "visits.view")
-    return Visit.objects.visible_to(request.user).select_related("unit", "officer", "person", "place")
+    return Visit.objects.visible_to(request.user).select_related(
+        "unit", "officer", "person", "place", "registration_notice"
+    )
 
 
 @router.get("/visits")
@@ -77,6 +90,31 @@ def visits_due(request, limit: Limit = 500):
     }
 
 
+@router.get("/visits/hours")
+def visit_hours(request):
+    """Visit hours this month of each beat officer of the caller's jurisdiction, against the monthly
+    figure (configuration, 16 h by default). Supervisors only."""
+    actions.require(request.user, "visits.view_hours")
+    from jingmin.visits.hours import beat_officer_hours, month_start
+
+    rows = beat_officer_hours(request.user)
+    return {
+        "month": month_start().date().isoformat(),
+        "target_hours": rows[0].target_hours if rows else Config.get().monthly_visit_hours,
+        "results": [
+            {
+                "officer": r.officer.user.get_username(),
+                "unit": r.officer.unit.code,
+                "visits": r.visits,
+                "minutes": r.minutes,
+                "hours": r.hours,
+                "below_target": r.below,
+            }
+            for r in rows
+        ],  # fmt: skip
+    }
+
+
 @router.get("/visits/{pk}")
 def get_visit(request, pk: int):
     return visit_out(get_object_or_404(_visits(request), pk=pk))
@@ -85,8 +123,9 @@ def get_visit(request, pk: int):
 @router.post("/visits", response={201: dict})
 def create_visit(request, payload: dict = BODY):
     """Log a visit. Fields: person (id) or place (id), visited_at (ISO 8601), method (onsite, joint,
-    group, phone, card), met, observations, indicators_seen, arranged. Outside daytime the visit is
-    refused unless ``arranged`` is true."""
+    group, phone, card), met, observations, indicators_seen, arranged, registration_mismatch and
+    registration_details (residents not matching the household registration: makes a 勤區訪查通報單).
+    Outside daytime the visit is refused unless ``arranged`` is true."""
     return 201, visit_out(actions.log_visit(acting_user=request.user, data=payload))
 
 
@@ -261,15 +300,85 @@ def update_search(request, pk: int, payload: dict = BODY):
     return search_out(search, request.user)
 
 
-@router.get("/notices")
-def list_notices(request, limit: Limit = 100):
-    """Notices to the caller's units (a person lives in your beat; a searched person was found)."""
+def notice_out(n):
+    return {"id": n.pk, "unit": n.unit.code, "from_unit": n.from_unit.code if n.from_unit_id else None,
+            "kind": n.kind, "person": n.person_id, "text": n.text, "created_at": n.created_at.isoformat(),
+            "read_at": n.read_at.isoformat() if n.read_at else None,
+            "read_by": n.read_by.get_username() if n.read_by_id else None}  # fmt: skip
+
+
+def _notices(request):
     actions.require(request.user, "visits.view")
-    qs = Notice.objects.visible_to(request.user).select_related("unit", "from_unit")[
-        : max(1, min(limit, 500))
-    ]
-    return [
-        {"id": n.pk, "unit": n.unit.code, "from_unit": n.from_unit.code if n.from_unit_id else None, "kind": n.kind,
-         "person": n.person_id, "text": n.text, "created_at": n.created_at.isoformat()}
-        for n in qs
-    ]  # fmt: skip
+    return Notice.objects.visible_to(request.user).select_related("unit", "from_unit", "read_by")
+
+
+@router.get("/notices")
+def list_notices(request, unread: bool | None = None, limit: Limit = 100):
+    """Notices to the caller's units (a person lives in your beat; a searched person was found);
+    ``unread=true`` gives only those not marked read."""
+    qs = _notices(request)
+    if unread:
+        qs = qs.filter(read_at__isnull=True)
+    return [notice_out(n) for n in qs[: max(1, min(limit, 500))]]
+
+
+@router.post("/notices/{pk}/read")
+def read_notice(request, pk: int):
+    """Mark a notice read (idempotent: marking it again changes nothing)."""
+    notice = get_object_or_404(_notices(request), pk=pk)
+    return notice_out(actions.mark_notice_read(acting_user=request.user, notice=notice))
+
+
+# --- household registration notices (勤區訪查通報單) ------------------------------------------------
+
+
+def registration_out(n):
+    return {
+        "id": n.pk,
+        "unit": n.unit.code,
+        "station": n.station.code,
+        "visit": n.visit_id,
+        "officer": n.officer.get_username(),
+        "person": n.person_id,
+        "place": n.place_id,
+        "village": n.village.code,
+        "address": n.address,
+        "office": n.office,
+        "details": n.details,
+        "created_at": n.created_at.isoformat(),
+        "status": n.status,
+        "sent_at": n.sent_at.isoformat() if n.sent_at else None,
+        "sent_by": n.sent_by.get_username() if n.sent_by_id else None,
+    }
+
+
+def _registration_notices(request):
+    actions.require(request.user, "visits.registration_notices")
+    return RegistrationNotice.objects.visible_to(request.user).select_related(
+        "unit", "station", "officer", "village", "sent_by"
+    )
+
+
+@router.get("/registration-notices")
+def list_registration_notices(request, status: str | None = None, limit: Limit = 100, offset: Offset = 0):
+    """Household registration notices (勤區訪查通報單) made by visits; created by ``POST /visits`` with
+    ``registration_mismatch: true`` and ``registration_details``."""
+    qs = _registration_notices(request)
+    if status:
+        if status not in RegistrationStatus.values:
+            raise ValidationError({"status": _("Unknown status: %(status)s") % {"status": status}})
+        qs = qs.filter(status=status)
+    limit = max(1, min(limit, 1000))
+    return {"count": qs.count(), "results": [registration_out(n) for n in qs[offset : offset + limit]]}
+
+
+@router.get("/registration-notices/{pk}")
+def get_registration_notice(request, pk: int):
+    return registration_out(get_object_or_404(_registration_notices(request), pk=pk))
+
+
+@router.post("/registration-notices/{pk}/sent")
+def send_registration_notice(request, pk: int):
+    """The station chief marks the notice sent to the household registration office."""
+    notice = get_object_or_404(_registration_notices(request), pk=pk)
+    return registration_out(actions.send_registration_notice(acting_user=request.user, notice=notice))

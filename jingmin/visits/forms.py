@@ -22,6 +22,21 @@ class VisitForm(forms.Form):
     )
     indicators_seen = forms.BooleanField(label=_("crime indicators seen"), required=False)
     arranged = forms.BooleanField(label=_("time arranged with the person"), required=False)
+    minutes = forms.CharField(
+        label=_("minutes spent"),
+        required=False,
+        max_length=4,
+        widget=forms.NumberInput(attrs={"min": 1, "max": 480, "inputmode": "numeric"}),
+    )
+    registration_mismatch = forms.BooleanField(
+        label=_("Residents do not match the household registration (勤區訪查通報單)"), required=False
+    )
+    registration_details = forms.CharField(
+        label=_("Who lives there and how it differs from the registration"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -26,6 +26,9 @@ class Config(models.Model):
     shift_minutes = models.PositiveIntegerField(_("beat-visit time budget per shift (minutes)"), default=180)
     stop_minutes = models.PositiveIntegerField(_("minutes per visit"), default=10)
     speed_kmh = models.PositiveIntegerField(_("travel speed (km/h)"), default=20)
+    monthly_visit_hours = models.PositiveSmallIntegerField(
+        _("visit hours each beat officer should reach per month"), default=16
+    )
 
     class Meta:
         verbose_name = _("visit settings")
@@ -113,6 +116,12 @@ class Visit(models.Model):
     observations = models.TextField(_("observations"), blank=True)
     indicators_seen = models.BooleanField(_("crime indicators seen"), default=False)
     arranged = models.BooleanField(_("time arranged with the person"), default=False)
+    minutes = models.PositiveSmallIntegerField(
+        _("minutes spent"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: counted as the configured minutes per visit."),
+    )
     is_demo = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -387,7 +396,11 @@ class Notice(models.Model):
     )
     text = models.TextField(_("text"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("read by"),
+    )  # fmt: skip
 
     objects = ScopedManager()
     read_capability = "visits.view"
@@ -399,3 +412,62 @@ class Notice(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.text[:40]}"
+
+
+class RegistrationStatus(models.TextChoices):
+    OPEN = "open", _("to be sent")
+    SENT = "sent", _("sent to the household registration office")
+
+
+class RegistrationNotice(models.Model):
+    """勤區訪查通報單: a visit found residents who do not match the household registration; the notice
+    goes to the household registration office (戶政事務所) through the station chief."""
+
+    unit = models.ForeignKey(
+        "org.Unit", on_delete=models.PROTECT, related_name="registration_notices", verbose_name=_("unit")
+    )
+    station = models.ForeignKey(
+        "org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("routed to")
+    )
+    visit = models.OneToOneField(
+        Visit, on_delete=models.PROTECT, related_name="registration_notice", verbose_name=_("visit")
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("officer")
+    )
+    person = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("person"),
+    )  # fmt: skip
+    place = models.ForeignKey(
+        "places.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("place"),
+    )  # fmt: skip
+    village = models.ForeignKey(
+        "org.Village", on_delete=models.PROTECT, related_name="+", verbose_name=_("village")
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    office = models.CharField(_("household registration office"), max_length=100)
+    details = models.TextField(_("how the residents differ from the household registration"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=8, choices=RegistrationStatus.choices, default=RegistrationStatus.OPEN
+    )
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("sent by"),
+    )  # fmt: skip
+    is_demo = models.BooleanField(default=False)
+
+    objects = ScopedManager()
+    read_capability = "visits.registration_notices"
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("household registration notice (勤區訪查通報單)")
+        verbose_name_plural = _("household registration notices")
+        indexes = [models.Index(fields=["station", "status"], name="regnotice_station_status")]
+
+    def __str__(self):
+        return f"{self.office} {self.created_at:%Y-%m-%d} #{self.pk}"

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from jingmin.org import roles
 from jingmin.org.scoping import user_unit
@@ -15,7 +16,18 @@ from jingmin.places.forms import apply_errors
 from jingmin.places.models import Place
 from jingmin.visits import actions
 from jingmin.visits.forms import AssignForm, CloseForm, ForwardForm, FoundForm, IntelForm, VisitForm
-from jingmin.visits.models import Config, IntelReport, IntelStatus, Notice, SearchRequest, SearchStatus, Visit
+from jingmin.visits.hours import beat_officer_hours
+from jingmin.visits.models import (
+    Config,
+    IntelReport,
+    IntelStatus,
+    Notice,
+    RegistrationNotice,
+    RegistrationStatus,
+    SearchRequest,
+    SearchStatus,
+    Visit,
+)
 from jingmin.visits.route import suggest
 from jingmin.visits.schedule import due_list
 
@@ -65,6 +77,13 @@ def today(request):
             .filter(status=SearchStatus.OPEN)
             .count(),
             "can_log": roles.can(request.user, "visits.log"),
+            "can_registration": roles.can(request.user, "visits.registration_notices"),
+            "hours": beat_officer_hours(request.user),
+            "registration_open": RegistrationNotice.objects.visible_to(request.user)
+            .filter(status=RegistrationStatus.OPEN)
+            .count()
+            if roles.can(request.user, "visits.send_registration_notice")
+            else 0,
             "tile_url": settings.TILE_URL,
         },
     )
@@ -255,3 +274,73 @@ def search_detail(request, pk):
         {"search": search, "masked_id": mask(search.person.national_id), "form": form,
          "can_report": roles.can(request.user, "search.report_found") and search.status == SearchStatus.OPEN},
     )  # fmt: skip
+
+
+# --- notices ----------------------------------------------------------------------------------
+
+
+@login_required
+def notice_list(request):
+    """Notices to the user's units, unread first; each can be marked read."""
+    require(request.user, "visits.view")
+    qs = Notice.objects.visible_to(request.user).select_related("unit", "from_unit", "read_by")
+    show = request.GET.get("show", "unread")
+    if show != "all":
+        qs = qs.filter(read_at__isnull=True)
+    return render(request, "visits/notice_list.html", {"notices": qs[:300], "show": show})
+
+
+@login_required
+@require_POST
+def notice_read(request, pk):
+    require(request.user, "visits.view")
+    notice = get_object_or_404(Notice.objects.visible_to(request.user), pk=pk)
+    actions.mark_notice_read(acting_user=request.user, notice=notice)
+    messages.success(request, _("Notice marked read."))
+    target = request.POST.get("next", "")
+    return redirect("visits:notice_list" if target == "list" else "visits:today")
+
+
+# --- household registration notices (勤區訪查通報單) ------------------------------------------------
+
+
+def _registration_notices(request):
+    require(request.user, "visits.registration_notices")
+    return RegistrationNotice.objects.visible_to(request.user).select_related(
+        "unit", "station", "officer", "person", "place", "village", "village__district", "visit", "sent_by"
+    )
+
+
+@login_required
+def registration_list(request):
+    qs = _registration_notices(request)
+    status = request.GET.get("status", "")
+    if status in RegistrationStatus.values:
+        qs = qs.filter(status=status)
+    return render(
+        request,
+        "visits/registration_list.html",
+        {"notices": qs[:300], "status": status, "statuses": RegistrationStatus.choices},
+    )
+
+
+@login_required
+def registration_detail(request, pk):
+    """The printable notice; the station chief marks it sent."""
+    notice = get_object_or_404(_registration_notices(request), pk=pk)
+    can_send = roles.can(request.user, "visits.send_registration_notice")
+    if request.method == "POST":
+        if not can_send:
+            raise PermissionDenied(_("You do not have permission to do this."))
+        try:
+            actions.send_registration_notice(acting_user=request.user, notice=notice)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Notice marked as sent to the household registration office."))
+        return redirect("visits:registration_detail", pk=notice.pk)
+    return render(
+        request,
+        "visits/registration_detail.html",
+        {"notice": notice, "can_send": can_send and notice.status == RegistrationStatus.OPEN},
+    )

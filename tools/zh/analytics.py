@@ -189,3 +189,46 @@ ZH.update(
         "Latitude and longitude must be numbers.": "經緯度必須是數字。",
     }
 )
+
+# alert acknowledgement, backtests from the evaluation page
+ZH.update(
+    {
+        "This alert has already been acknowledged.": "此警示已確認過。",
+        "Enter a number from %(lo)s to %(hi)s.": "請輸入 %(lo)s 至 %(hi)s 之間的數字。",
+        "Choose a unit in your jurisdiction.": "請選擇您轄區內的單位。",
+        "Choose a known category.": "請選擇已知的案類。",
+        "Choose a known method.": "請選擇已知的方法。",
+        "The last test window would end after today: choose an earlier start or fewer weeks.": (
+            "最後一個測試期間會晚於今天結束：請選擇較早的起始日或較少的週數。"
+        ),
+        "You already have %(n)s backtests waiting; wait for them to finish.": (
+            "您已有 %(n)s 個回測在等候中，請待其完成。"
+        ),
+        "First forecast start": "第一次預測起始日",
+        "Weeks": "週數",
+        "all (pick the best)": "全部（選出最佳者）",
+        "running": "執行中",
+        "error": "錯誤",
+        "started at": "開始時間",
+        "finished at": "完成時間",
+        "backtest run": "回測",
+        "backtest runs": "回測",
+        "acknowledged at": "確認時間",
+        "acknowledged by": "確認者",
+        "Acknowledged": "已確認",
+        "by %(who)s, %(when)s": "%(who)s 於 %(when)s",
+        "Start a backtest": "開始回測",
+        "The backtest runs in the background on the unit's incidents; reload this page to see it finish.": (
+            "回測會在背景以該單位的案件執行；重新整理本頁即可看到結果。"
+        ),
+        "Start backtest": "開始回測",
+        "Backtests started here": "由本頁啟動的回測",
+        "Parameters": "參數",
+        "Started at": "開始時間",
+        "From %(start)s, %(weeks)s weeks, %(cell)s m cells, horizon %(h)s days, method %(m)s": (
+            "自 %(start)s 起 %(weeks)s 週，網格 %(cell)s 公尺，預測期 %(h)s 天，方法 %(m)s"
+        ),
+        "Backtest queued: the result appears below when it is done.": "回測已排入佇列，完成後結果會顯示於下方。",
+        "Alert acknowledged.": "已確認警示。",
+    }
+)
