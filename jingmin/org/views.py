@@ -91,9 +91,11 @@ def unit_detail(request, code):
         "members": members,
         "villages": unit.all_villages().select_related("district", "beat")[:1000],
         "districts": unit.districts.all(),
-        "ancestors": [
-            a for a in unit.ancestors() if Unit.objects.visible_to(request.user).filter(pk=a.pk).exists()
-        ],
+        "ancestors": list(
+            Unit.objects.visible_to(request.user, "org.view_units")
+            .filter(code__in=unit.path.strip("/").split("/")[:-1])
+            .order_by("path")
+        ),
         "training": TrainingSession.objects.visible_to(request.user).filter(unit=unit)[:10],
         "can_details": roles.can(request.user, "org.view_officer_details"),
     }
