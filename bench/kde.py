@@ -8,7 +8,7 @@ same isotropic Gaussian density at the 40,000 cell centres; the exact sum is com
 (``kde_exact``, dense BLAS) and each result's max/mean error is reported relative to the exact peak.
 
 Scenario 2: 1,000,000 points over Tainan's extent in EPSG:3826 (x 150-235 km, y 2520-2610 km) on a 50 m grid
-(1,800 x 1,700 = 3.06 M cells), bandwidth 200 m (also 100 m and 50 m). Wall time (first call and best of 3)
+(1,800 x 1,700 = 3.06 M cells), bandwidths 400, 200, 100, 50 and 25 m. Wall time (first call and best of 3)
 and peak memory: tracemalloc's peak of traced allocations during the call, and the process's peak RSS
 (measured in a fresh subprocess per bandwidth, so earlier scenarios do not inflate it). Accuracy is checked
 against the exact sum of all 1 M points on a 100 x 100-cell window around the densest cell.
@@ -30,7 +30,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from jingmin.analytics.engine.kde import grid_kde, kde_exact  # noqa: E402
+from jingmin.analytics.engine.grid import Grid  # noqa: E402
+from jingmin.analytics.engine.kde import _plan, grid_kde, kde_exact  # noqa: E402
 
 
 def clustered_points(rng, n, lo, hi, n_clusters, spread):
@@ -148,8 +149,12 @@ def scenario_2_child(sigma: float) -> dict:
     c = TAINAN["cell"]
     exact = kde_exact(xy, origin=(x0 + j0 * c, y0 + i0 * c), cell=c, shape=(100, 100), bandwidth=sigma)
     emax, emean = _errors(d[i0 : i0 + 100, j0 : j0 + 100], exact)
+    plan = _plan(Grid(**TAINAN), len(xy), sigma, 6.0 * sigma)
+    path = f"binned p={plan['p']} s={plan['s']}" if plan["best"] == "fft" else "direct"
     return {
         "bandwidth_m": sigma,
+        "path": path,
+        "load_average": os.getloadavg()[0],
         "first_call_seconds": first,
         "best_of_3_seconds": best,
         "tracemalloc_peak_mb": traced_peak / 1e6,
@@ -193,7 +198,8 @@ def main(argv=None) -> int:
     print()
     print("== Scenario 2: 1,000,000 points, Tainan extent, 50 m grid (1800 x 1700 = 3.06 M cells) ==")
     s2 = []
-    for sigma in (200.0, 100.0, 50.0):
+    print(f"load average before: {os.getloadavg()[0]:.2f}")
+    for sigma in (400.0, 200.0, 100.0, 50.0, 25.0):
         res = subprocess.run(
             [sys.executable, __file__, "--child", str(sigma)],
             check=True,
@@ -205,7 +211,7 @@ def main(argv=None) -> int:
         s2.append(r)
         w = r["window_error_vs_exact"]
         print(
-            f"bandwidth {sigma:5.0f} m: first call {r['first_call_seconds']:.2f} s, best of 3 "
+            f"bandwidth {sigma:5.0f} m ({r['path']}, load {r['load_average']:.1f}): first call {r['first_call_seconds']:.2f} s, best of 3 "
             f"{r['best_of_3_seconds']:.2f} s; tracemalloc peak {r['tracemalloc_peak_mb']:.0f} MB, process peak RSS "
             f"{r['peak_rss_mb']:.0f} MB ({r['rss_before_call_mb']:.0f} MB before the call); "
             f"window error max {w['max'] * 100:.3f} % / mean {w['mean'] * 100:.4f} % of peak; "

@@ -1,26 +1,31 @@
-"""Gaussian kernel density on a grid: binning + FFT convolution, with an exact reference.
+"""Gaussian kernel density on a grid: Lagrange binning + FFT convolution, with an exact reference.
 
 ``grid_kde`` returns, for every cell centre ``c``, ``sum_k w_k * N(c - xy_k; 0, bandwidth^2 I)`` in weight per
 square metre (the grid layout is described in :mod:`jingmin.analytics.engine.grid`).
 
-How it is computed (the "fft" path):
+How it is computed (the binned path, ``method="fft"``):
 
-1. The grid is refined by an integer factor ``s`` so that the fine spacing ``h = cell / s`` is at most
-   ``bandwidth / 2.5`` (less when the bandwidth is small against the cell, see ``_refinement``); the fine
-   nodes include every cell centre. The fine grid is padded by the kernel
-   radius ``truncate * bandwidth`` so that points outside the grid still reach the cells near its edge.
-2. Each point's weight is spread over the 4 x 4 fine nodes around it with cubic (4-point Lagrange)
-   weights. This is to linear binning what cubic interpolation is to linear interpolation: the result
-   at a node equals the cubic interpolant of the kernel at the point, with error O((h / bandwidth)^4)
-   (worst case about 0.4 % of the peak at h = bandwidth / 2.5, far under the 1 % target) where linear
-   binning's O((h / bandwidth)^2) would need a 6x finer grid. Weights sum to one, so mass is conserved.
+1. The grid is refined by an integer factor ``s`` (fine spacing ``h = cell / s``; the fine nodes include
+   every cell centre) and padded by the kernel radius ``truncate * bandwidth`` so that points outside the
+   grid still reach the cells near its edge.
+2. Each point's weight is spread over the p x p fine nodes around it with p-point Lagrange weights
+   (p = 4, cubic, or p = 6, quintic). The result at a cell centre then equals the Lagrange interpolant of
+   the kernel at the point, whose error has one sign between two nodes; the convolution kernel is
+   corrected by a small multiple of its p-th derivative to centre that error (``_kernel_half``), which
+   halves it. ``s`` is the least refinement whose 2-D error bound (``_binning``, ``_ORDERS``) is ``TOL`` =
+   0.1 % of a point's own kernel peak (of its value at the nearest centre when the bandwidth is small
+   against the cell); p = 6 is used only when it allows a smaller ``s``. On a 50 m grid that is s = 1 from
+   about 140 m, s = 2 at 100 m and s = 3 at 50 m. Weights sum to one, so mass is conserved.
 3. The binned grid is convolved with the truncated Gaussian, one axis at a time (the kernel is
-   separable), by real FFTs in row/column blocks; only the columns and then the rows that are cell
-   centres are kept. Tiny negative values (cubic weights can be negative) are clipped to zero.
+   separable), by real FFTs; only the columns and then the rows that are cell centres are kept. The fine
+   grid is never built whole: points are sorted by fine row and the grid is processed in strips of output
+   rows (each strip bins the points within its rows plus the kernel radius), so memory is the output,
+   a few arrays per point and one strip, whatever ``s``. Tiny negative values (Lagrange weights can be
+   negative) are clipped to zero.
 
-When the bandwidth is small against the cell, the fine grid would be large while each point reaches
-only a few cell centres; then the "direct" path evaluates the truncated kernel exactly at the centres
-within reach of each point (vectorised, in chunks). ``method="auto"`` picks the cheaper path.
+When the bandwidth is small against the cell (or the work is small), the "direct" path evaluates the
+truncated kernel exactly at the centres within reach of each point (vectorised, in chunks).
+``method="auto"`` picks the cheaper path by a cost estimate (``_plan``).
 
 Points further than ``truncate * bandwidth`` (default 6 standard deviations, along either axis) from
 the grid contribute nothing; the exact value they would add is below ``1.6e-8`` of their own peak.
@@ -36,19 +41,35 @@ import scipy.fft as sfft
 from .errors import EngineError
 from .grid import DEFAULT_MAX_CELLS, Grid, as_weights, as_xy, check_grid_size
 
-RHO = 2.5
-"""Fine spacing is at most ``bandwidth / RHO``."""
+TOL = 1e-3
+"""Error bound of the binned path, as a fraction of one point's kernel peak (see ``_binning``)."""
 
-MAX_FINE_CELLS = 30_000_000
-"""Largest padded fine grid the FFT path builds (about 28 bytes per node at peak, so under 1 GB); beyond it
-the direct path is used."""
+_ORDERS = {4: 0.0234375 * 3.0 * 0.55, 6: 0.0048828125 * 15.0 * 0.55}
+"""Stencil size p -> error constant of the corrected p-point Lagrange binning, per axis and per unit kernel
+peak: ``_ORDERS[p] * (h / sigma)^p``. Plain Lagrange interpolation errs by ``C_p (h / sigma)^p He_p(u)`` times
+the kernel's local value, with ``C_p = max |prod (t - k)| / p!`` (at ``t = 1/2``) and ``|He_p| <= He_p(0)``
+(3 for p = 4, 15 for p = 6) near the peak; the error polynomial ``prod (t - k)`` has one sign on the
+central interval, so convolving with the corrected kernel ``K (1 + _CORR[p] (h / sigma)^p He_p)``
+(``_kernel_half``) centres it and halves the leading term; 0.55 instead of 0.5 leaves room for the
+higher-order terms (checked numerically up to ``h / sigma = 1/2`` in the tests)."""
+
+_CORR = {4: 0.0234375 / 2, 6: -0.0048828125 / 2}
+"""Half the extreme of ``prod (t - k) / p!`` over the central interval, with its sign."""
+
+MAX_FINE_CELLS = 60_000_000
+"""Largest padded fine grid the binned path accepts. It is processed in strips, so memory stays small
+whatever its size; the limit bounds the time. Beyond it the direct path is used."""
 
 MAX_DIRECT_OPS = 400_000_000
 """Largest number of point x cell-centre kernel evaluations the direct path accepts."""
 
-_BLOCK = 1 << 22  # elements per FFT block (~32 MB of complex128)
-_BIN_CHUNK = 1 << 20  # points per binning chunk
+SMALL_DIRECT_OPS = 2_000_000
+"""``method="auto"`` takes the exact direct path whenever it needs at most this many kernel evaluations."""
+
+_STRIP_NODES = 1 << 21  # fine nodes per strip (16 MB of float64; the FFT's complex copy is about as large)
+_BIN_ENTRIES = 1 << 20  # scatter-adds per bincount call (8 MB of indices + 8 MB of weights)
 _SQRT_2PI = math.sqrt(2.0 * math.pi)
+_WORKERS = 1  # FFT threads
 
 
 def grid_kde(
@@ -109,7 +130,7 @@ def grid_kde(
                 f"bandwidth {sigma:g} m is too small for {grid.cell:g} m cells on a {grid.ny} x {grid.nx} grid "
                 f"(the refined grid would need {plan['fine_cells']:,} nodes); use method='direct' or 'auto'"
             )
-        return _kde_fft(grid, xy, w, sigma, radius, plan["s"])
+        return _kde_binned(grid, xy, w, sigma, radius, plan["p"], plan["s"])
     xy, w = _within_reach(grid, xy, w, radius)
     if len(xy) == 0:
         return np.zeros(grid.shape)
@@ -173,135 +194,190 @@ def _within_reach(grid: Grid, xy, w, radius):
     return xy[keep], (None if w is None else w[keep])
 
 
-def _refinement(cell: float, sigma: float) -> int:
-    """Sub-grid factor ``s`` (fine spacing ``h = cell / s``) for the cubic binning's accuracy target.
+def _binning(cell: float, sigma: float) -> list[tuple[int, int]]:
+    """Candidate (p, s) pairs: stencil size p and the least refinement s (fine spacing ``h = cell / s``)
+    whose error bound is at most ``TOL``.
 
-    Cubic interpolation of the kernel along one axis errs by at most ``0.0234 (h/sigma)^4 |He4(u)|`` times
-    the kernel's local value at ``u = offset / sigma`` (``He4(u) = u^4 - 6u^2 + 3``). A point inside the grid
-    is at most half a cell from the nearest centre along each axis, where the density is at least its own
-    kernel's value; asking the two axes' error there to stay under 0.4 % gives
-    ``h / sigma <= (0.0855 / H)^(1/4)`` with ``H = max |He4|`` over ``[0, cell / (2 sigma)]``, and never more
-    than ``1 / RHO``.
+    Along one axis, p-point Lagrange binning reproduces the kernel with an error of at most
+    ``C_p (h / sigma)^p |He_p(u)|`` times the kernel's local value at ``u = offset / sigma``
+    (``He_p`` the Hermite polynomial; ``|He_p|`` is largest at 0 for small u: 3 for p = 4, 15 for p = 6);
+    the error of the 2-D product is at most twice that. A point inside the grid is at most half a cell
+    from the nearest centre along each axis, so the bound uses ``max |He_p|`` over
+    ``[0, cell / (2 sigma)]``: TOL of the kernel's peak when the bandwidth is a cell or more, and
+    of the value at the nearest centre when it is small against the cell.
     """
-    u = cell / (2.0 * sigma)
-    # |He4| is 3 at 0, falls to 0 near 0.74, reaches 6 at sqrt(3) and grows like u^4 after
-    H = max(3.0, abs(u**4 - 6.0 * u * u + 3.0), 6.0 if u >= math.sqrt(3.0) else 0.0)
-    ratio = min(1.0 / RHO, (0.0855 / H) ** 0.25)
-    return max(1, math.ceil(cell / (ratio * sigma) - 1e-9))
-
-
-def _plan(grid: Grid, n: int, sigma: float, radius: float) -> dict:
-    s = _refinement(grid.cell, sigma)
-    h = grid.cell / s
-    pad = math.ceil(radius / h) + 3
-    nyf, nxf = grid.ny * s + 2 * pad, grid.nx * s + 2 * pad
-    fine = nyf * nxf
-    mx = min(grid.nx, math.ceil(2 * radius / grid.cell) + 1)
-    my = min(grid.ny, math.ceil(2 * radius / grid.cell) + 1)
-    direct_ops = n * mx * my
-    # Rough costs in the same unit (about 10 ns each on the reference machine): a direct kernel
-    # evaluation costs ~3 units; the fft path ~16 scatter-adds per point and ~25 units per fine node
-    # (two padded real FFT passes plus the binning accumulator).
-    fft_cost = 16 * n + 25 * fine if fine <= MAX_FINE_CELLS else math.inf
-    direct_cost = 3 * direct_ops if direct_ops <= MAX_DIRECT_OPS else math.inf
-    best = "fft" if fft_cost <= direct_cost else "direct"
-    if math.isinf(fft_cost) and math.isinf(direct_cost):
-        best = "direct" if direct_ops <= fine else "fft"
-    return {"s": s, "pad": pad, "fine_cells": fine, "direct_ops": direct_ops, "best": best, "n": n}
-
-
-def _cubic_weights(t: np.ndarray) -> np.ndarray:
-    """(4, m) 4-point Lagrange weights for nodes -1, 0, 1, 2 at fractional positions ``t`` in [0, 1)."""
-    out = np.empty((4, len(t)))
-    tp1, tm1, tm2 = t + 1.0, t - 1.0, t - 2.0
-    a = t * tm1
-    b = tp1 * tm2
-    np.multiply(a * tm2, -1.0 / 6.0, out=out[0])
-    np.multiply(b * tm1, 0.5, out=out[1])
-    np.multiply(b * t, -0.5, out=out[2])
-    np.multiply(a * tp1, 1.0 / 6.0, out=out[3])
+    u = np.linspace(0.0, cell / (2.0 * sigma), 65)
+    out = []
+    for p, c in _ORDERS.items():
+        he = np.polynomial.hermite_e.hermeval(u, [0] * p + [1])
+        H = max(1.0, float(np.abs(he).max()) / abs(he[0]))
+        ratio = (TOL / (2.0 * c * H)) ** (1.0 / p)  # largest h / sigma meeting the bound
+        out.append((p, max(1, math.ceil(cell / (ratio * sigma) - 1e-9))))
     return out
 
 
-def _kde_fft(grid: Grid, xy, w, sigma: float, radius: float, s: int) -> np.ndarray:
+def _plan(grid: Grid, n: int, sigma: float, radius: float) -> dict:
+    # the least refinement (the stencil size never depends on the points, so that results scale exactly
+    # with the weights), the 4-point stencil when both need the same
+    p, s = min(_binning(grid.cell, sigma), key=lambda ps: (ps[1], ps[0]))
+    h = grid.cell / s
+    pad = math.ceil(radius / h) + p // 2 + 1
+    fine = (grid.ny * s + 2 * pad) * (grid.nx * s + 2 * pad)
+    # Rough costs in nanoseconds on the reference machine (bench/kde.py): a scatter-add of the binning
+    # ~2 when the grid is small enough for per-node bincounts (see _kde_binned), else ~7; ~10 per fine
+    # node for the two FFT passes and the strip buffers; plus a fixed overhead.
+    scatter = 2 if fine <= 4 * (_BIN_ENTRIES // (p * p)) else 7
+    cost = scatter * p * p * n + 10 * fine + 200_000 if fine <= MAX_FINE_CELLS else math.inf
+    best_binned = {"p": p, "s": s, "pad": pad, "fine_cells": fine, "cost": cost}
+    mx = min(grid.nx, math.ceil(2 * radius / grid.cell) + 1)
+    my = min(grid.ny, math.ceil(2 * radius / grid.cell) + 1)
+    direct_ops = n * mx * my
+    # a direct kernel evaluation (two exps shared per row/column, one product, one scatter-add): ~7 ns
+    direct_cost = 7 * direct_ops if direct_ops <= MAX_DIRECT_OPS else math.inf
+    best = "fft" if best_binned["cost"] <= direct_cost else "direct"
+    if direct_ops <= SMALL_DIRECT_OPS:
+        best = "direct"  # a few milliseconds at most, and exact
+    if math.isinf(best_binned["cost"]) and math.isinf(direct_cost):
+        best = "direct" if direct_ops <= best_binned["fine_cells"] else "fft"
+    return {**best_binned, "direct_ops": direct_ops, "best": best, "n": n}
+
+
+def _lagrange_weights(t: np.ndarray, p: int) -> np.ndarray:
+    """(p, m) Lagrange weights of the nodes ``-(p/2 - 1) .. p/2`` at fractional positions ``t`` in [0, 1)."""
+    ks = range(1 - p // 2, p // 2 + 1)
+    diffs = [t - k for k in ks]
+    out = np.empty((p, len(t)))
+    for a, k in enumerate(ks):
+        others = [b for b, m in enumerate(ks) if m != k]
+        np.multiply(diffs[others[0]], diffs[others[1]], out=out[a])
+        for b in others[2:]:
+            out[a] *= diffs[b]
+        out[a] *= 1.0 / math.prod(k - m for m in ks if m != k)
+    return out
+
+
+def _kde_binned(grid: Grid, xy, w, sigma: float, radius: float, p: int, s: int) -> np.ndarray:
+    """The "fft" path: Lagrange binning on a fine grid and separable FFT convolution, in row strips.
+
+    The padded fine grid (spacing ``h = cell / s``; fine node k at ``x0 + (k - pad + off) h``) is never
+    built whole: points are sorted by fine row, and each strip of output rows bins only the points whose
+    stencil reaches its fine rows (plus the kernel radius), convolves along x (keeping the cell-centre
+    columns) and then along y (keeping the cell-centre rows). Memory is the output plus a few per-point
+    arrays and one strip (``_STRIP_NODES``), whatever the refinement.
+    """
     h = grid.cell / s
     L = math.ceil(radius / h)
-    pad = L + 3
+    q = p // 2
+    pad = L + q + 1
     ny, nx = grid.shape
-    nyf, nxf = ny * s + 2 * pad, nx * s + 2 * pad
-    off = 0.5 * (s % 2)  # fine node k sits at x0 + (k - pad + off) * h
+    nxf = nx * s + 2 * pad
+    off = 0.5 * (s % 2)
     x0, y0 = grid.origin
-    # points further than `radius` from the grid (in fine units: u < pad - off - L or beyond the far edge)
-    # contribute nothing; the stencil of the others (nodes base-1 .. base+2) stays inside the padded grid
-    lo_x, hi_x = pad - off - radius / h, pad - off + nx * s + radius / h
-    lo_y, hi_y = pad - off - radius / h, pad - off + ny * s + radius / h
+    ux = (xy[:, 0] - x0) * (1.0 / h) + (pad - off)
+    uy = (xy[:, 1] - y0) * (1.0 / h) + (pad - off)
+    # points further than `radius` from the grid contribute nothing; the stencils of the others
+    # (nodes base - q + 1 .. base + q) stay inside the padded grid
+    lo = pad - off - radius / h
+    keep = (
+        (ux >= lo) & (ux <= lo + nx * s + 2 * radius / h) & (uy >= lo) & (uy <= lo + ny * s + 2 * radius / h)
+    )
+    if not keep.all():
+        ux, uy = ux[keep], uy[keep]
+        w = None if w is None else w[keep]
+    out = np.zeros(grid.shape)
+    if len(ux) == 0:
+        return out
+    by = np.floor(uy).astype(np.intp)
+    # sort by fine row (a radix sort when the rows fit in 16 bits)
+    if by.max() < 65536:
+        order = np.argsort(by.astype(np.uint16), kind="stable")
+    else:
+        order = np.argsort(by)
+    by = by[order]
+    ty = uy[order] - by
+    del uy
+    ux = ux[order]
+    bx = np.floor(ux).astype(np.intp)
+    tx = ux - bx
+    del ux
+    w = None if w is None else w[order]
+    del order
 
-    fine = np.zeros(nyf * nxf)
-    for a in range(0, len(xy), _BIN_CHUNK):
-        p = xy[a : a + _BIN_CHUNK]
-        pw = None if w is None else w[a : a + _BIN_CHUNK]
-        ux = (p[:, 0] - x0) * (1.0 / h) + (pad - off)
-        uy = (p[:, 1] - y0) * (1.0 / h) + (pad - off)
-        if ux.min() < lo_x or ux.max() > hi_x or uy.min() < lo_y or uy.max() > hi_y:
-            keep = (ux >= lo_x) & (ux <= hi_x) & (uy >= lo_y) & (uy <= hi_y)
-            ux, uy = ux[keep], uy[keep]
-            pw = None if pw is None else pw[keep]
-            if len(ux) == 0:
-                continue
-        bx = np.floor(ux)
-        by = np.floor(uy)
-        wx = _cubic_weights(ux - bx)
-        wy = _cubic_weights(uy - by)
-        if pw is not None:
-            wy *= pw
-        base = (by * nxf + bx).astype(np.intp)
-        base -= nxf + 1  # node (-1, -1) of the stencil
-        for dy in range(4):
-            for dx in range(4):
-                shift = dy * nxf + dx
-                # bincount over `base` and add it shifted: the same as bincount(base + shift) but
-                # without building a shifted index array
-                fine[shift : shift + nyf * nxf - 3 * nxf - 3] += np.bincount(
-                    base, weights=wy[dy] * wx[dx], minlength=nyf * nxf - 3 * nxf - 3
-                )
-    fine = fine.reshape(nyf, nxf)
-
-    k = np.arange(-L, L + 1) * h
-    kern = np.exp(-0.5 * (k / sigma) ** 2) / (sigma * _SQRT_2PI)
+    half = _kernel_half(L, h / sigma, p) / (sigma * _SQRT_2PI)
+    nfx = sfft.next_fast_len(nxf, real=True)
+    kfx = _kernel_spectrum(half, nfx)
     cols = pad + np.arange(nx) * s + s // 2  # fine columns that are cell centres
-    rows = pad + np.arange(ny) * s + s // 2
-    tmp = _conv_axis_pick(fine, kern, axis=1, pick=cols)  # (nyf, nx)
-    del fine
-    out = _conv_axis_pick(tmp, kern, axis=0, pick=rows)  # (ny, nx)
-    # FFT round-off leaves values of order 1e-16 x peak where the density is (near) zero, and cubic
+
+    # strips of B output rows: fine rows g0 .. g0 + gr - 1 hold every stencil row of the points that
+    # reach rows rc(i0) - L .. rc(i1 - 1) + L, with rc(i) = pad + i s + s // 2 the centre rows
+    B = max(1, (_STRIP_NODES // nxf - 2 * L - 4 * q) // s)
+    B = min(ny, B)
+    B = math.ceil(ny / math.ceil(ny / B))  # even strips
+    nfy = sfft.next_fast_len((B - 1) * s + 2 * L + 4 * q + 1, real=True)
+    kfy = _kernel_spectrum(half, nfy)[:, None]
+    shifts = (np.arange(p)[:, None] * nfx + np.arange(p)[None, :]).reshape(-1, 1)
+    chunk = max(1, _BIN_ENTRIES // (p * p))
+    for i0 in range(0, ny, B):
+        i1 = min(ny, i0 + B)
+        r_lo = pad + i0 * s + s // 2 - L
+        r_hi = pad + (i1 - 1) * s + s // 2 + L
+        g0 = r_lo - 2 * q
+        gr = r_hi + 2 * q + 1 - g0
+        a = np.searchsorted(by, r_lo - q, "left")
+        b = np.searchsorted(by, r_hi + q - 1, "right")
+        G = np.zeros((gr, nfx))  # rows padded to the FFT length: rfft needs no copy
+        flat = G.reshape(-1)
+        for c0 in range(a, b, chunk):
+            c1 = min(b, c0 + chunk)
+            wy = _lagrange_weights(ty[c0:c1], p)
+            if w is not None:
+                wy *= w[c0:c1]
+            wx = _lagrange_weights(tx[c0:c1], p)
+            base = (by[c0:c1] - (g0 + q - 1)) * nfx + (bx[c0:c1] - (q - 1))
+            if flat.size <= 4 * (c1 - c0):
+                # small strip (it stays in cache): one bincount per stencil node, added shifted
+                for sh, dy, dx in zip(shifts.ravel(), *np.divmod(np.arange(p * p), p), strict=True):
+                    flat[sh:] += np.bincount(base, weights=wy[dy] * wx[dx], minlength=flat.size - sh)
+            else:
+                # large strip: scatter all p * p stencil nodes in place
+                idx = (base[None, :] + shifts).reshape(-1)
+                np.add.at(flat, idx, (wy[:, None, :] * wx[None, :, :]).reshape(-1))
+        f = sfft.rfft(G, nfx, axis=1, workers=_WORKERS)
+        del G, flat
+        f *= kfx
+        T = np.zeros((nfy, nx))
+        T[:gr] = sfft.irfft(f, nfx, axis=1, workers=_WORKERS)[:, cols]
+        del f
+        f = sfft.rfft(T, nfy, axis=0, workers=_WORKERS)
+        del T
+        f *= kfy
+        rows = pad + np.arange(i0, i1) * s + s // 2 - g0
+        out[i0:i1] = sfft.irfft(f, nfy, axis=0, workers=_WORKERS)[rows]
+        del f
+    # FFT round-off leaves values of order 1e-16 x peak where the density is (near) zero, and Lagrange
     # weights can dip slightly below zero in the tails: snap both to exact zero so that empty cells tie.
     out[out < 1e-12 * out.max()] = 0.0
     return out
 
 
-def _conv_axis_pick(a: np.ndarray, kern: np.ndarray, *, axis: int, pick: np.ndarray) -> np.ndarray:
-    """Convolve ``a`` with the symmetric ``kern`` (length 2L+1) along ``axis``; keep indices ``pick``."""
-    L = (len(kern) - 1) // 2
-    n = a.shape[axis]
-    nfft = sfft.next_fast_len(n + 2 * L, real=True)
-    kf = sfft.rfft(kern, nfft)
-    sel = pick + L  # index into the full linear convolution
-    other = a.shape[1 - axis]
-    out_shape = (other, len(pick)) if axis == 1 else (len(pick), other)
-    out = np.empty(out_shape)
-    block = max(1, _BLOCK // nfft)
-    for b in range(0, other, block):
-        if axis == 1:
-            seg = a[b : b + block]
-            f = sfft.rfft(seg, nfft, axis=1, workers=-1)
-            f *= kf[None, :]
-            out[b : b + block] = sfft.irfft(f, nfft, axis=1, workers=-1)[:, sel]
-        else:
-            seg = a[:, b : b + block]
-            f = sfft.rfft(seg, nfft, axis=0, workers=-1)
-            f *= kf[:, None]
-            out[:, b : b + block] = sfft.irfft(f, nfft, axis=0, workers=-1)[sel, :]
-    return out
+def _kernel_half(L: int, r: float, p: int) -> np.ndarray:
+    """Corrected kernel samples ``exp(-u^2 / 2) (1 + _CORR[p] r^p He_p(u))`` at ``u = j r``, ``j = 0 .. L``.
+
+    The correction is a multiple of the kernel's p-th derivative, which sums to zero over the samples, so
+    mass is unchanged (to round-off for ``r <= 1/2``).
+    """
+    u = np.arange(L + 1) * r
+    he = np.polynomial.hermite_e.hermeval(u, [0] * p + [1])
+    return np.exp(-0.5 * u * u) * (1.0 + _CORR[p] * r**p * he)
+
+
+def _kernel_spectrum(half: np.ndarray, nfft: int) -> np.ndarray:
+    """Real spectrum of the even kernel ``half[|j|]`` (``|j| <= L``) placed circularly on ``nfft`` points."""
+    L = len(half) - 1
+    k = np.zeros(nfft)
+    k[: L + 1] = half
+    k[nfft - L :] = half[1:][::-1]
+    return sfft.rfft(k).real.copy()
 
 
 def _kde_direct(grid: Grid, xy, w, sigma: float, radius: float) -> np.ndarray:
