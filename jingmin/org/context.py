@@ -15,6 +15,7 @@ def jingmin(request):
         "jm_can_places": roles.can(user, "places.view"),
         "jm_can_people": roles.can(user, "people.view"),
         "jm_can_visits": roles.can(user, "visits.view"),
+        "jm_can_registration_notices": roles.can(user, "visits.registration_notices"),
         "jm_can_intel": roles.can(user, "intel.view"),
         "jm_can_search": roles.can(user, "search.view"),
         "jm_can_messaging": roles.can(user, "messaging.view"),

@@ -7,13 +7,15 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from jingmin.audit import log as audit
 from jingmin.org import roles
 from jingmin.org.models import Unit
 from jingmin.org.scoping import user_unit
+from jingmin.org.templatetags.roc import to_roc
 from jingmin.people.models import Person
 from jingmin.places.locate import in_scope, locate_values
 from jingmin.places.models import Place
@@ -112,6 +114,7 @@ def validate_visit(user, data):
                 )
                 % {"start": config.day_start.strftime("%H:%M"), "end": config.day_end.strftime("%H:%M")}
             ]
+    notice_given_on = _group_notice(data.get("notice_given_on"), method, when, config, errors)
     minutes = data.get("minutes")
     if minutes in (None, ""):
         minutes = None
@@ -142,7 +145,49 @@ def validate_visit(user, data):
         "observations": (data.get("observations") or "").strip(),
         "indicators_seen": bool(data.get("indicators_seen")),
         "arranged": arranged,
+        "notice_given_on": notice_given_on,
     }
+
+
+def _group_notice(value, method, when, config, errors):
+    """A group meeting (座談會) needs written notice given at least ``Config.group_notice_days`` days
+    before the meeting day (DOMAIN.md: ≥ 3 days). Other methods ignore the field."""
+    if method != Method.GROUP:
+        return None
+    field = "notice_given_on"
+    if value in (None, ""):
+        errors[field] = [_("A group meeting needs the date the written notice was given.")]
+        return None
+    if isinstance(value, dt.datetime):
+        given = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    elif isinstance(value, dt.date):
+        given = value
+    else:
+        try:
+            given = parse_date(str(value).strip())
+        except ValueError:
+            given = None
+        if given is None:
+            errors[field] = [_("Enter a valid date.")]
+            return None
+    if when is None:
+        return given
+    day = timezone.localtime(when).date()
+    days = config.group_notice_days
+    if given > day:
+        errors[field] = [_("The written notice cannot be given after the meeting.")]
+    elif (day - given).days < days:
+        errors[field] = [
+            ngettext(
+                "The written notice of a group meeting must be given at least %(n)s day before it "
+                "(on %(latest)s at the latest).",
+                "The written notice of a group meeting must be given at least %(n)s days before it "
+                "(on %(latest)s at the latest).",
+                days,
+            )
+            % {"n": days, "latest": to_roc(day - dt.timedelta(days=days))}
+        ]
+    return given
 
 
 @transaction.atomic
@@ -179,6 +224,7 @@ def log_visit(*, acting_user, data, demo=False):
             "method": visit.method,
             "plans_closed": [p.pk for p in closed],
             "registration_notice": notice.pk if notice else None,
+            "notice_given_on": visit.notice_given_on.isoformat() if visit.notice_given_on else None,
         },
     )
     return visit

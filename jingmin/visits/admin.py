@@ -15,6 +15,7 @@ class ConfigAdmin(admin.ModelAdmin):
         "intel_urgent_hours",
         "intel_normal_hours",
         "monthly_visit_hours",
+        "group_notice_days",
     ]
 
     def has_add_permission(self, request):

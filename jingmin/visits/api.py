@@ -38,6 +38,7 @@ def visit_out(v):
         "indicators_seen": v.indicators_seen,
         "arranged": v.arranged,
         "minutes": v.minutes,
+        "notice_given_on": v.notice_given_on.isoformat() if v.notice_given_on else None,
         "registration_notice": getattr(getattr(v, "registration_notice", None), "pk", None),
     }
 
@@ -123,9 +124,10 @@ def get_visit(request, pk: int):
 @router.post("/visits", response={201: dict})
 def create_visit(request, payload: dict = BODY):
     """Log a visit. Fields: person (id) or place (id), visited_at (ISO 8601), method (onsite, joint,
-    group, phone, card), met, observations, indicators_seen, arranged, registration_mismatch and
-    registration_details (residents not matching the household registration: makes a 勤區訪查通報單).
-    Outside daytime the visit is refused unless ``arranged`` is true."""
+    group, phone, card), met, observations, indicators_seen, arranged, minutes, registration_mismatch and
+    registration_details (residents not matching the household registration: makes a 勤區訪查通報單),
+    notice_given_on (YYYY-MM-DD; required for a group meeting, at least the configured number of days —
+    3 by default — before it). Outside daytime the visit is refused unless ``arranged`` is true."""
     return 201, visit_out(actions.log_visit(acting_user=request.user, data=payload))
 
 

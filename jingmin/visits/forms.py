@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from jingmin.visits.models import ForwardTo, IntelKind, Method, Urgency
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class VisitForm(forms.Form):
@@ -22,6 +23,13 @@ class VisitForm(forms.Form):
     )
     indicators_seen = forms.BooleanField(label=_("crime indicators seen"), required=False)
     arranged = forms.BooleanField(label=_("time arranged with the person"), required=False)
+    notice_given_on = forms.DateField(
+        label=_("written notice given on"),
+        required=False,
+        widget=DATE,
+        input_formats=["%Y-%m-%d"],
+        help_text=_("Group meetings: the day the written notice was given."),
+    )
     minutes = forms.CharField(
         label=_("minutes spent"),
         required=False,
@@ -42,6 +50,18 @@ class VisitForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("visited_at", timezone.localtime().replace(second=0, microsecond=0))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("method") != Method.GROUP:
+            # only group meetings need the written notice: a value left in the hidden field is ignored
+            self.errors.pop("notice_given_on", None)
+            data["notice_given_on"] = None
+        return data
+
+    def is_group(self):
+        value = self["method"].value()
+        return value == Method.GROUP
 
 
 class IntelForm(forms.Form):

@@ -29,6 +29,9 @@ class Config(models.Model):
     monthly_visit_hours = models.PositiveSmallIntegerField(
         _("visit hours each beat officer should reach per month"), default=16
     )
+    group_notice_days = models.PositiveSmallIntegerField(
+        _("written notice of a group meeting, at least (days before)"), default=3
+    )
 
     class Meta:
         verbose_name = _("visit settings")
@@ -116,6 +119,12 @@ class Visit(models.Model):
     observations = models.TextField(_("observations"), blank=True)
     indicators_seen = models.BooleanField(_("crime indicators seen"), default=False)
     arranged = models.BooleanField(_("time arranged with the person"), default=False)
+    notice_given_on = models.DateField(
+        _("written notice given on"),
+        null=True,
+        blank=True,
+        help_text=_("Group meetings: the day the written notice was given."),
+    )
     minutes = models.PositiveSmallIntegerField(
         _("minutes spent"),
         null=True,

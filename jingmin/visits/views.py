@@ -110,7 +110,11 @@ def log_visit(request):
         else:
             messages.success(request, _("Visit saved: %(subject)s.") % {"subject": subject or ""})
             return redirect("visits:today")
-    return render(request, "visits/log.html", {"form": form, "subject": subject})
+    return render(
+        request,
+        "visits/log.html",
+        {"form": form, "subject": subject, "group_notice_days": Config.get().group_notice_days},
+    )
 
 
 @login_required

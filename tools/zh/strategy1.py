@@ -320,6 +320,12 @@ ZH = {
     "number of visits": "查訪次數",
     "below target": "未達基準",
     "From the visit records: the minutes logged with each visit, or %(m)s minutes when none were given.": "依查訪紀錄計算：每次查訪登錄的分鐘數；未登錄者以 %(m)s 分鐘計。",
+    # group meetings: written notice ≥ 3 days before
+    "written notice of a group meeting, at least (days before)": "座談會書面通知至少提前日數",
+    "written notice given on": "書面通知日期",
+    "Group meetings: the day the written notice was given.": "座談會：以書面通知當事人之日期。",
+    "A group meeting needs the date the written notice was given.": "座談會須填寫書面通知日期。",
+    "The written notice cannot be given after the meeting.": "書面通知日期不得晚於座談會日期。",
 }
 
 PLURALS = {
@@ -327,4 +333,6 @@ PLURALS = {
     "%(n)s overdue": "%(n)s 件逾期",
     "%(n)s open search request": "%(n)s 件協尋中",
     "%(n)s household registration notice to send": "%(n)s 件勤區訪查通報單待送出",
+    "The written notice of a group meeting must be given at least %(n)s day before it (on %(latest)s at the latest).": "座談會之書面通知應至少於 %(n)s 日前送達（最遲 %(latest)s）。",
+    "A group meeting needs written notice given at least %(n)s day before it.": "座談會應於 %(n)s 日前以書面通知。",
 }

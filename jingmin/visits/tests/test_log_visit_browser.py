@@ -43,3 +43,43 @@ def test_beat_officer_logs_a_visit_from_a_phone(browser, live_world, live_server
             page.screenshot(path=os.path.join(SHOTS, "today-phone-after.png"), full_page=True)
     finally:
         context.close()
+
+
+def test_group_meeting_asks_for_the_written_notice_on_a_phone(browser, live_world, live_server):
+    """The notice date appears only when "group meeting" is chosen; too short a notice is refused on the
+    field, three days is accepted."""
+    from django.utils import timezone
+
+    from jingmin.people.testing import make_person
+
+    Config.objects.update_or_create(
+        pk=1, defaults={"day_start": dt.time(0, 0), "day_end": dt.time(23, 59, 59)}
+    )
+    person = make_person(live_world.inside["beat_officer"], live_world.beat)
+    today = timezone.localdate()
+    context = browser.new_context(
+        locale="zh-TW", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    try:
+        login_page(page, live_server, "demo-beat")
+        page.goto(f"{live_server.url}/visits/log/?person={person.pk}")
+        assert not page.is_visible("#id_notice_given_on")
+        page.click("label:has-text('座談會')")
+        assert page.is_visible("#id_notice_given_on")
+        page.click("label:has-text('電話')")
+        assert not page.is_visible("#id_notice_given_on")
+        page.click("label:has-text('座談會')")
+        page.fill("#id_notice_given_on", (today - dt.timedelta(days=2)).isoformat())
+        page.click("#visit-form button[type=submit]")
+        page.wait_for_selector("#group-notice .error")
+        assert "至少於 3 日前" in page.inner_text("#group-notice .error")
+        assert page.is_visible("#id_notice_given_on") and page.is_checked("input[value=group]")
+        assert not Visit.objects.filter(person=person).exists()
+        page.fill("#id_notice_given_on", (today - dt.timedelta(days=3)).isoformat())
+        page.click("#visit-form button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/visits/today/")
+        visit = Visit.objects.get(person=person)
+        assert visit.method == "group" and visit.notice_given_on == today - dt.timedelta(days=3)
+    finally:
+        context.close()
