@@ -16,8 +16,15 @@ from ninja.files import UploadedFile
 from jingmin.analytics import actions, hotspot
 from jingmin.analytics import forecast as fc
 from jingmin.analytics.importer import import_incidents
-from jingmin.analytics.models import Evaluation, Incident, IncidentCategory, NearRepeatTest
-from jingmin.analytics.nearrepeat import active_alerts
+from jingmin.analytics.models import (
+    BacktestRun,
+    Evaluation,
+    Incident,
+    IncidentCategory,
+    NearRepeatTest,
+    NearRepeatWarningSetting,
+)
+from jingmin.analytics.nearrepeat import active_alerts, warning_info, with_warnings
 from jingmin.apitypes import Limit, Offset
 from jingmin.org import roles
 from jingmin.org.models import Unit
@@ -241,7 +248,7 @@ def evaluations(request, unit: str | None = None, limit: Limit = 20):
     ]
 
 
-def _alert_out(a):
+def _alert_out(a, warnings=None):
     return {
         "id": a.pk,
         "beat": a.unit.code,
@@ -256,6 +263,7 @@ def _alert_out(a):
         "valid_until": a.valid_until.isoformat(),
         "acknowledged_at": a.acknowledged_at.isoformat() if a.acknowledged_at else None,
         "acknowledged_by": a.acknowledged_by.username if a.acknowledged_by else None,
+        "community_warning": (warnings or {}).get(a.pk),
     }
 
 
@@ -263,7 +271,9 @@ def _alert_out(a):
 def alerts(request):
     """Active near-repeat alerts for the beats in the caller's jurisdiction (acknowledged ones included)."""
     require(request.user, "analytics.view_alerts")
-    return [_alert_out(a) for a in active_alerts(request.user).select_related("acknowledged_by")[:500]]
+    rows = list(with_warnings(active_alerts(request.user).select_related("acknowledged_by"))[:500])
+    warnings = warning_info(rows, request.user)
+    return [_alert_out(a, warnings) for a in rows]
 
 
 @router.post("/near-repeat/alerts/{alert_id}/ack")
@@ -271,7 +281,7 @@ def acknowledge_alert(request, alert_id: int):
     """Acknowledge a near-repeat alert of the caller's beat (beat officers). Out of scope or missing: 404;
     already acknowledged: 422."""
     alert = actions.acknowledge_alert(alert_id, acting_user=request.user)
-    return _alert_out(alert)
+    return _alert_out(alert, warning_info([alert], request.user))
 
 
 @router.get("/near-repeat/tests")
@@ -294,3 +304,144 @@ def knox_tests(request, unit: str | None = None):
         }
         for t in qs[:100]
     ]
+
+
+# ---------------------------------------------------------------------------- community warning settings
+
+
+def _setting_out(station, setting):
+    return {
+        "station": station.code,
+        "name": station.name,
+        "enabled": bool(setting and setting.enabled),
+        "tags": sorted(t.code for t in setting.tags.all()) if setting else [],
+        "always": [actions.WARNING_TAG],
+        "updated_by": setting.updated_by.username if setting and setting.updated_by_id else None,
+        "updated_at": setting.updated_at.isoformat() if setting else None,
+    }
+
+
+def _stations(user):
+    return actions.readable_stations(user)
+
+
+@router.get("/near-repeat/warning-settings")
+def warning_settings(request):
+    """Each station in the caller's jurisdiction: whether near-repeat alerts are also sent to its
+    community (neighbourhood-watch contacts of the affected villages) and with which extra tags."""
+    require(request.user, "analytics.view_alerts")
+    stations = list(_stations(request.user))
+    by_station = {
+        s.unit_id: s
+        for s in NearRepeatWarningSetting.objects.filter(unit__in=stations)
+        .select_related("updated_by")
+        .prefetch_related("tags")
+    }
+    return [_setting_out(st, by_station.get(st.pk)) for st in stations]
+
+
+@router.get("/near-repeat/warning-settings/{code}")
+def warning_setting(request, code: str):
+    """One station's setting (404 outside the caller's jurisdiction or for a unit that is not a station)."""
+    require(request.user, "analytics.view_alerts")
+    station = get_object_or_404(_stations(request.user), code=code)
+    return _setting_out(station, NearRepeatWarningSetting.objects.filter(unit=station).first())
+
+
+class WarningSettingIn(Schema):
+    enabled: bool | str | int | None = None
+    tags: list[str] | str | None = None
+
+
+@router.put("/near-repeat/warning-settings/{code}")
+def put_warning_setting(request, code: str, body: WarningSettingIn):
+    """Switch the station's community warnings on or off (station chief, precinct officer, administrator
+    within their jurisdiction): ``{"enabled": true, "tags": ["village-chiefs"]}``. 422 with field errors."""
+    setting = actions.save_warning_setting(
+        acting_user=request.user,
+        station=code,
+        enabled=body.enabled,
+        tags=[] if body.tags is None else body.tags,
+    )
+    return _setting_out(setting.unit, setting)
+
+
+# ---------------------------------------------------------------------------- backtests
+
+
+def _backtest_out(run):
+    e = run.evaluation
+    return {
+        "id": run.pk,
+        "unit": run.unit.code,
+        "category": run.category,
+        "params": run.params,
+        "status": run.status,
+        "error": run.error,
+        "created_by": run.created_by.username if run.created_by_id else None,
+        "created_at": run.created_at.isoformat(),
+        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+        "evaluation": (
+            {"id": e.pk, "best": e.best, "result": e.result, "created_at": e.created_at.isoformat()}
+            if e is not None
+            else None
+        ),
+    }
+
+
+class BacktestIn(Schema):
+    unit: str | None = None
+    category: str | None = None
+    start: str | None = None
+    weeks: int | float | str | None = 12
+    horizon_days: int | float | str | None = 7
+    cell: int | float | str | None = 250
+    method: str | None = "all"
+
+
+@router.post("/backtests")
+def start_backtest(request, body: BacktestIn):
+    """Queue a backtest as the evaluation page does (``unit`` of your jurisdiction, not a beat;
+    ``category``; ``start`` YYYY-MM-DD; ``weeks`` 1–52; ``horizon_days`` 1–28; ``cell`` 50–2000 m;
+    ``method`` or ``all``). 201 with the stored run (status ``queued``); 422 with field errors."""
+    run = actions.start_backtest(
+        acting_user=request.user,
+        unit=body.unit or "",
+        category=body.category or "",
+        start=body.start or "",
+        weeks=body.weeks,
+        horizon_days=body.horizon_days,
+        cell=body.cell,
+        method=body.method or "",
+    )
+    return JsonResponse(_backtest_out(run), status=201)
+
+
+def _backtests(user):
+    require(user, "analytics.view")
+    return BacktestRun.objects.visible_to(user).select_related("unit", "evaluation", "created_by")
+
+
+@router.get("/backtests")
+def list_backtests(request, unit: str | None = None, status: str | None = None, limit: Limit = 50):
+    """Backtests started from the page or the API in the caller's jurisdiction (newest first), with their
+    results when done; ``unit`` narrows to a unit's subtree, ``status`` to queued/running/done/failed."""
+    qs = _backtests(request.user)
+    errors = {}
+    if status and status not in dict(BacktestRun.STATUSES):
+        errors["status"] = _("One of queued, running, done or failed.")
+    if not 1 <= limit <= 200:
+        errors["limit"] = _("Between 1 and %(n)s.") % {"n": 200}
+    if errors:
+        raise ValidationError(errors)
+    if unit:
+        qs = qs.filter(unit__path__startswith=scoped_unit(request.user, unit).path)
+    if status:
+        qs = qs.filter(status=status)
+    return [_backtest_out(r) for r in qs[:limit]]
+
+
+@router.get("/backtests/{run_id}")
+def get_backtest(request, run_id: int):
+    """One backtest and its result (404 outside the caller's jurisdiction, like a missing one)."""
+    return _backtest_out(get_object_or_404(_backtests(request.user), pk=run_id))

@@ -77,3 +77,25 @@ class BacktestForm(forms.Form):
         self.fields["method"].choices = [
             (m, _("all (pick the best)") if m == "all" else m) for m in backtest_methods()
         ]
+
+
+class WarningSettingForm(forms.Form):
+    """A station's near-repeat warnings to the community (validated again by ``actions.save_warning_setting``)."""
+
+    enabled = forms.BooleanField(
+        label=_("Also warn the community through the messaging service"), required=False
+    )
+    tags = forms.ModelMultipleChoiceField(
+        label=_("Besides the neighbourhood-watch contacts, also warn"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        to_field_name="code",
+    )
+
+    def __init__(self, *args, **kwargs):
+        from jingmin.analytics.actions import WARNING_TAG
+        from jingmin.messaging.models import Tag
+
+        super().__init__(*args, **kwargs)
+        self.fields["tags"].queryset = Tag.objects.exclude(code=WARNING_TAG).order_by("code")

@@ -230,6 +230,85 @@ class NearRepeatTest(models.Model):
         return f"{self.unit.code} {self.category.code} {self.computed_at:%Y-%m-%d}"
 
 
+class NearRepeatWarningSetting(models.Model):
+    """A station's switch for warning the community through the messaging service (off by default).
+
+    When on, the alerts an import raises for the station's beats also go, as one campaign per import,
+    to the neighbourhood-watch contacts (and the contacts of ``tags``) of the affected villages, sent on
+    behalf of the station chief. A station without a row is off.
+    """
+
+    unit = models.OneToOneField(
+        "org.Unit",
+        on_delete=models.CASCADE,
+        related_name="near_repeat_warning_setting",
+        verbose_name=_("station"),
+    )
+    enabled = models.BooleanField(_("warn the community"), default=False)
+    tags = models.ManyToManyField(
+        "messaging.Tag",
+        blank=True,
+        related_name="+",
+        verbose_name=_("also warn these contacts"),
+        help_text=_("Neighbourhood-watch contacts are always warned; add other tags here."),
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("near-repeat community warning setting")
+        verbose_name_plural = _("near-repeat community warning settings")
+
+    def __str__(self):
+        return f"{self.unit.code}: {'on' if self.enabled else 'off'}"
+
+
+class NearRepeatWarning(models.Model):
+    """The community warning of one station for the alerts of one import (one campaign at most)."""
+
+    QUEUED, NO_CHIEF, NOBODY, FAILED = "queued", "no_chief", "nobody", "failed"
+    STATUSES = [
+        (QUEUED, _("sent to the messaging service")),
+        (NO_CHIEF, _("not sent: the station has no chief")),
+        (NOBODY, _("not sent: no contacts to warn")),
+        (FAILED, _("not sent")),
+    ]
+
+    unit = models.ForeignKey(
+        "org.Unit", on_delete=models.CASCADE, related_name="near_repeat_warnings", verbose_name=_("station")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=STATUSES)
+    campaign = models.ForeignKey(
+        "messaging.Campaign",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("campaign"),
+    )
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    villages = models.ManyToManyField("org.Village", blank=True, related_name="+", verbose_name=_("villages"))
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ScopedManager()
+    read_capability = "analytics.view_alerts"
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("near-repeat community warning")
+        verbose_name_plural = _("near-repeat community warnings")
+
+    def __str__(self):
+        return f"{self.unit.code} {self.status}"
+
+
 class NearRepeatAlert(models.Model):
     """An in-app notice to a beat: a near-repeat incident happened within the flagged distance."""
 
@@ -254,6 +333,16 @@ class NearRepeatAlert(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         verbose_name=_("acknowledged by"),
+    )
+    # the community warning that covered this alert: set once, so a retried task or a re-import never
+    # warns twice for it (an alert belongs to one beat, hence one station: unique per alert and station)
+    warning = models.ForeignKey(
+        NearRepeatWarning,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="alerts",
+        verbose_name=_("community warning"),
     )
 
     objects = ScopedManager()

@@ -5,7 +5,8 @@ in each precinct and city-wide over the last ``LOOKBACK_DAYS``; ``near_repeat_fl
 the significant near-repeat window (distance in metres, days) or none. When a new incident of such a
 category arrives and the most specific stored test for its place (precinct, else city) flags a window
 that has not yet passed, every beat whose villages come within that distance of the point gets an
-in-app alert until ``occurred_at + days``.
+in-app alert until ``occurred_at + days``. Stations that switched it on also warn the neighbourhood-watch
+contacts of the affected villages through the messaging service (``send_alerts``).
 """
 
 from __future__ import annotations
@@ -91,8 +92,8 @@ def test_for(beat, category):
     return max(tests, key=lambda t: (depth[t.unit.code], t.computed_at, t.id))
 
 
-def beats_within(x, y, distance_m):
-    """Ids of the beats whose villages come within ``distance_m`` of the EPSG:3826 point (x, y)."""
+def villages_within(x, y, distance_m):
+    """Villages (with a beat) that come within ``distance_m`` of the EPSG:3826 point (x, y)."""
     circle = shapely.Point(x, y).buffer(distance_m, quad_segs=8)
     ring = np.asarray(circle.exterior.coords)
     lon, lat = to_wgs84(ring[:, 0], ring[:, 1])
@@ -100,9 +101,12 @@ def beats_within(x, y, distance_m):
     index = village_index()
     hits = index.tree.query(poly, predicate="intersects")
     codes = [index.codes[i] for i in hits]
-    return sorted(
-        set(Village.objects.filter(code__in=codes, beat__isnull=False).values_list("beat_id", flat=True))
-    )
+    return Village.objects.filter(code__in=codes, beat__isnull=False)
+
+
+def beats_within(x, y, distance_m):
+    """Ids of the beats whose villages come within ``distance_m`` of the EPSG:3826 point (x, y)."""
+    return sorted(set(villages_within(x, y, distance_m).values_list("beat_id", flat=True)))
 
 
 def alerts_for_incidents(incident_ids, *, now=None):
@@ -143,16 +147,25 @@ def alerts_for_incidents(incident_ids, *, now=None):
 
 
 def send_alerts(alert_ids):
-    """Hook for forwarding alerts beyond the in-app notice; currently in-app only.
+    """Forward new alerts beyond the in-app notice (called after the import commits).
 
-    ``jingmin.messaging.actions.send`` exists, but it addresses community contacts (residents, village
-    chiefs, partners) on behalf of a signed-in user holding ``messaging.send``; these alerts are for the
-    beat officers and are raised by imports (possibly with no user). Sending them through messaging
-    needs an officer audience there (or a deliberate decision to warn residents), so alerts stay in-app.
-    The proposed opt-in design (neighbourhood-watch contacts of the affected villages, sent on behalf of
-    the station chief with an anti-burglary template) is in docs/analytics-guide.md.
+    Stations that switched on community warnings (``NearRepeatWarningSetting``) get them through the
+    messaging service: a django_tasks task (``tasks.send_near_repeat_warnings``) so that the import never
+    waits on delivery; ``actions.warn_community`` does the work, once per (alert, station). Returns
+    whether a task was enqueued.
     """
-    return 0
+    from jingmin.analytics.models import NearRepeatWarningSetting
+
+    alert_ids = sorted({int(pk) for pk in alert_ids or ()})
+    if not alert_ids:
+        return False
+    stations = set(NearRepeatAlert.objects.filter(pk__in=alert_ids).values_list("unit__parent_id", flat=True))
+    if not NearRepeatWarningSetting.objects.filter(unit_id__in=stations, enabled=True).exists():
+        return False
+    from jingmin.analytics.tasks import send_near_repeat_warnings
+
+    send_near_repeat_warnings.enqueue(alert_ids)
+    return True
 
 
 def active_alerts(user, *, now=None):
@@ -162,3 +175,59 @@ def active_alerts(user, *, now=None):
         .filter(valid_until__gt=now)
         .select_related("incident__category", "incident__village", "unit")
     )
+
+
+def warning_info(alerts, user):
+    """For each alert (id → dict): what was sent to the community, with a campaign link the user may open.
+
+    ``None`` for alerts without a community warning (the station's setting was off).
+    """
+    from django.urls import reverse
+
+    from jingmin.messaging.models import Campaign
+    from jingmin.org import roles
+
+    alerts = list(alerts)
+    campaign_ids = {a.warning.campaign_id for a in alerts if a.warning_id and a.warning.campaign_id}
+    visible = set()
+    if campaign_ids and roles.can(user, "messaging.view"):
+        visible = set(
+            Campaign.objects.visible_to(user).filter(pk__in=campaign_ids).values_list("pk", flat=True)
+        )
+    out = {}
+    for a in alerts:
+        w = a.warning if a.warning_id else None
+        if w is None:
+            out[a.pk] = None
+            continue
+        c = w.campaign
+        out[a.pk] = {
+            "id": w.pk,
+            "status": w.status,
+            "label": str(w.get_status_display()),
+            "note": w.note,
+            "station": w.unit.code,
+            "sender": w.sender.username if w.sender_id else None,
+            "created_at": w.created_at.isoformat(),
+            "campaign": c.pk if c else None,
+            "campaign_status": c.status if c else None,
+            "campaign_status_label": str(c.get_status_display()) if c else None,
+            "recipients": c.recipients if c else 0,
+            "campaign_url": reverse("messaging:campaign_detail", args=[c.pk])
+            if c and c.pk in visible
+            else None,
+        }
+    return out
+
+
+def with_warnings(qs):
+    """``qs`` of alerts with what the warning column needs."""
+    return qs.select_related("warning__campaign", "warning__unit", "warning__sender")
+
+
+def attach_warning_info(alerts, user):
+    """The alerts, each with ``community_warning`` (``warning_info``'s dict, or None)."""
+    info = warning_info(alerts, user)
+    for a in alerts:
+        a.community_warning = info.get(a.pk)
+    return alerts

@@ -45,3 +45,11 @@ def run_backtest(run_id):
 
     run = complete_backtest(run_id)
     return run.status if run is not None else None
+
+
+@task()
+def send_near_repeat_warnings(alert_ids):
+    """Warn the community of the stations that switched it on (``actions.warn_community``); idempotent."""
+    from jingmin.analytics.actions import warn_community
+
+    return [w.pk for w in warn_community(alert_ids)]

@@ -12,4 +12,6 @@ urlpatterns = [
     path("evaluations/", views.evaluations, name="evaluations"),
     path("alerts/", views.alerts, name="alerts"),
     path("alerts/<int:pk>/ack/", views.alert_ack, name="alert_ack"),
+    path("alerts/warnings/", views.warning_settings, name="warning_settings"),
+    path("alerts/warnings/<str:code>/", views.warning_setting_edit, name="warning_setting_edit"),
 ]

@@ -17,10 +17,17 @@ from django.views.decorators.http import require_POST
 
 from jingmin.analytics import actions, hotspot
 from jingmin.analytics import forecast as fc
-from jingmin.analytics.forms import BacktestForm, IncidentImportForm, LayerForm
+from jingmin.analytics.forms import BacktestForm, IncidentImportForm, LayerForm, WarningSettingForm
 from jingmin.analytics.importer import import_incidents
-from jingmin.analytics.models import BacktestRun, Evaluation, Incident, IncidentCategory, NearRepeatTest
-from jingmin.analytics.nearrepeat import active_alerts
+from jingmin.analytics.models import (
+    BacktestRun,
+    Evaluation,
+    Incident,
+    IncidentCategory,
+    NearRepeatTest,
+    NearRepeatWarningSetting,
+)
+from jingmin.analytics.nearrepeat import active_alerts, attach_warning_info, with_warnings
 from jingmin.geo.geojson import simplify
 from jingmin.org import roles
 from jingmin.org.models import Unit
@@ -38,7 +45,13 @@ def index(request):
     user = request.user
     context = {
         "incidents": Incident.objects.visible_to(user).count(),
-        "alerts": active_alerts(user).count() if roles.can(user, "analytics.view_alerts") else 0,
+        # open alerts: active and not yet acknowledged (acknowledged ones leave the count, as on the home page)
+        "alerts": (
+            active_alerts(user).filter(acknowledged_at__isnull=True).count()
+            if roles.can(user, "analytics.view_alerts")
+            else 0
+        ),
+        "can_manage_warnings": roles.can(user, "analytics.manage_warnings"),
         "can_view": roles.can(user, "analytics.view"),
         "can_import": roles.can(user, "analytics.import_incidents"),
         "evaluations": Evaluation.objects.visible_to(user).count(),
@@ -252,11 +265,13 @@ def evaluations(request):
 @login_required
 def alerts(request):
     require(request.user, "analytics.view_alerts")
+    rows = list(with_warnings(active_alerts(request.user).select_related("acknowledged_by"))[:200])
     return render(
         request,
         "analytics/alerts.html",
         {
-            "alerts": active_alerts(request.user).select_related("acknowledged_by")[:200],
+            "alerts": attach_warning_info(rows, request.user),
+            "can_manage_warnings": roles.can(request.user, "analytics.manage_warnings"),
             "now": timezone.now(),
             "today": dt.date.today(),
             "can_ack": roles.can(request.user, "analytics.ack_alerts"),
@@ -281,3 +296,56 @@ def alert_ack(request, pk):
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         target = reverse("analytics:alerts")
     return redirect(target)
+
+
+@login_required
+def warning_settings(request):
+    """Each station in the user's jurisdiction: are near-repeat alerts also sent to its community?"""
+    require(request.user, "analytics.view_alerts")
+    stations = list(actions.readable_stations(request.user))
+    by_station = {
+        s.unit_id: s
+        for s in NearRepeatWarningSetting.objects.filter(unit__in=stations)
+        .select_related("updated_by")
+        .prefetch_related("tags")
+    }
+    manageable = set(actions.manageable_stations(request.user).values_list("pk", flat=True))
+    rows = [
+        {"station": st, "setting": by_station.get(st.pk), "can_edit": st.pk in manageable} for st in stations
+    ]
+    return render(request, "analytics/warning_settings.html", {"rows": rows})
+
+
+@login_required
+def warning_setting_edit(request, code):
+    """A station chief (or precinct officer / administrator above) switches community warnings on or off."""
+    require(request.user, "analytics.manage_warnings")
+    station = get_object_or_404(actions.manageable_stations(request.user), code=code)
+    setting = NearRepeatWarningSetting.objects.filter(unit=station).first()
+    initial = {
+        "enabled": bool(setting and setting.enabled),
+        "tags": list(setting.tags.values_list("code", flat=True)) if setting else [],
+    }
+    form = WarningSettingForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                actions.save_warning_setting(
+                    acting_user=request.user,
+                    station=station,
+                    enabled=form.cleaned_data["enabled"],
+                    tags=form.cleaned_data["tags"],
+                )
+            except ValidationError as exc:
+                for field, errs in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errs)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("analytics:warning_settings")
+    status = 422 if form.is_bound and form.errors else 200
+    return render(
+        request,
+        "analytics/warning_setting_form.html",
+        {"form": form, "station": station, "chief": actions.station_chief(station)},
+        status=status,
+    )

@@ -46,6 +46,8 @@ CAPABILITIES = {
     "analytics.view_alerts": POLICE,
     "analytics.ack_alerts": {BEAT_OFFICER},
     "analytics.run_backtest": {BUREAU_ANALYST, PRECINCT_OFFICER, STATION_CHIEF, ADMINISTRATOR},
+    # switch on near-repeat warnings to the community (sent in the station chief's name)
+    "analytics.manage_warnings": {STATION_CHIEF, PRECINCT_OFFICER, ADMINISTRATOR},
     # strategy 1 (places, people, visits, intelligence reports, search requests)
     "places.view": POLICE,
     "places.manage": SUPERVISORS | {BEAT_OFFICER},

@@ -172,6 +172,54 @@ ZH = {
     "Top %s %% of the area": "面積前 %s %%",
     "Rank": "排名",
     "hot cells": "熱點格",
+    # near-repeat warnings to the community, backtest API
+    "Choose a station, a precinct or the bureau (a beat is too small for a backtest).": (
+        "請選擇派出所、分局或警察局（警勤區範圍太小，無法回測）。"
+    ),
+    "Choose on or off.": "請選擇開啟或關閉。",
+    "Give a list of tag codes.": "請提供標籤代碼清單。",
+    "Unknown tag: %(codes)s.": "不明的標籤：%(codes)s。",
+    "The station has no chief: no message was sent to the community.": "派出所沒有所長：未發送訊息給社區。",
+    "The message template %(code)s is missing.": "找不到訊息範本 %(code)s。",
+    "No neighbourhood-watch contact is registered in the affected villages.": "受影響的村里沒有登錄守望相助隊聯絡對象。",
+    "One of queued, running, done or failed.": "須為 queued、running、done 或 failed。",
+    "Also warn the community through the messaging service": "同時透過訊息服務提醒社區",
+    "Besides the neighbourhood-watch contacts, also warn": "除守望相助隊外，也提醒",
+    "station": "派出所",
+    "warn the community": "提醒社區",
+    "also warn these contacts": "也提醒這些對象",
+    "Neighbourhood-watch contacts are always warned; add other tags here.": "守望相助隊一律會收到提醒；可在此加選其他標籤。",
+    "near-repeat community warning setting": "近重複社區提醒設定",
+    "near-repeat community warning settings": "近重複社區提醒設定",
+    "sent to the messaging service": "已交由訊息服務發送",
+    "not sent: the station has no chief": "未發送：派出所沒有所長",
+    "not sent: no contacts to warn": "未發送：沒有可提醒的對象",
+    "not sent": "未發送",
+    "near-repeat community warning": "近重複社區提醒",
+    "near-repeat community warnings": "近重複社區提醒",
+    "community warning": "社區提醒",
+    "Community warning": "社區提醒",
+    "campaign #%(n)s": "發送 #%(n)s",
+    "Community warnings through the messaging service": "透過訊息服務提醒社區",
+    "Community warnings": "社區提醒",
+    "Neighbourhood-watch contacts of the affected villages are always warned; the message is the shared template near-repeat-burglary (zh-Hant and English) and never names the victim's address.": (
+        "受影響村里的守望相助隊一律會收到提醒；訊息使用共用範本 near-repeat-burglary（中文與英文），"
+        "不會提及被害人地址。"
+    ),
+    "Messages are sent on behalf of the station chief, %(who)s.": "訊息以派出所所長 %(who)s 的名義發送。",
+    "This station has no chief: no message will be sent (the alerts will say so).": (
+        "此派出所沒有所長：不會發送訊息（警示上會註明）。"
+    ),
+    "When a station switches this on, the near-repeat alerts an import raises for its beats are also sent, as one message per import, to the neighbourhood-watch contacts of the affected villages, in the station chief's name. Off by default.": (
+        "派出所開啟後，匯入案件時對其警勤區發出的近重複警示，也會以所長名義、每次匯入一則訊息，"
+        "發送給受影響村里的守望相助隊聯絡對象。預設關閉。"
+    ),
+    "Also warn": "也提醒",
+    "Changed": "變更時間",
+    "on": "開啟",
+    "off": "關閉",
+    "Change": "變更",
+    "No station in your jurisdiction.": "您的轄區內沒有派出所。",
 }
 
 PLURALS = {
@@ -179,6 +227,8 @@ PLURALS = {
     "%(n)s incident in your jurisdiction": "轄區內有 %(n)s 件案件",
     "%(n)s stored backtest": "已儲存 %(n)s 次回測",
     "%(n)s active alert": "%(n)s 則有效警示",
+    "%(n)s open alert": "%(n)s 則未確認警示",
+    "%(n)s recipient": "%(n)s 個收件對象",
 }
 
 ZH.update(

@@ -1,6 +1,6 @@
 from django import template
 
-from jingmin.analytics.nearrepeat import active_alerts
+from jingmin.analytics.nearrepeat import active_alerts, attach_warning_info, with_warnings
 from jingmin.org import roles
 
 register = template.Library()
@@ -13,8 +13,9 @@ def analytics_home_alerts(context):
     user = getattr(request, "user", None)
     if user is None or not roles.can(user, "analytics.view_alerts"):
         return {"alerts": []}
+    rows = list(with_warnings(active_alerts(user).filter(acknowledged_at__isnull=True))[:10])
     return {
-        "alerts": list(active_alerts(user).filter(acknowledged_at__isnull=True)[:10]),
+        "alerts": attach_warning_info(rows, user),
         "can_ack": roles.can(user, "analytics.ack_alerts"),
         "csrf_token": context.get("csrf_token"),
         "next": request.get_full_path(),

@@ -41,3 +41,34 @@ def row(rid, beat, category="burglary", days_ago=1.0, address="", unit="", sourc
         unit,
         source,
     )
+
+
+def run_worker(capture_on_commit):
+    """Run every queued task as ``jingmin worker --batch`` does, in this thread and test transaction.
+
+    ``capture_on_commit`` is pytest-django's ``django_capture_on_commit_callbacks``: tasks enqueued after
+    a commit (e.g. the delivery drain) run in the next pass. Returns how many tasks ran.
+    """
+    from unittest import mock
+
+    from django_tasks_db.management.commands import db_worker
+
+    total = 0
+    for _pass in range(10):
+        worker = db_worker.Worker(
+            queue_names=["*"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="test-worker",
+            excluded_queue_names=[],
+        )
+        with capture_on_commit(execute=True) as callbacks:
+            with mock.patch.object(db_worker, "close_old_connections", lambda: None):
+                worker.run()
+        total += worker._run_tasks
+        if not worker._run_tasks and not callbacks:
+            break
+    return total
