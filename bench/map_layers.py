@@ -5,6 +5,11 @@ households.
 
 Targets (PostgreSQL): layer p95 ≤ 100 ms and ≥ 50 % of the trivial view's requests/s; due list ≤ 50 ms.
 
+Viewport models (the layers cache whole answers per tile-snapped area, so repetition matters and all three
+are reported): "new viewports" — every request a new random viewport (only chance tile collisions hit the
+answer cache); "panning" — four users each dragging the map by up to a third of a viewport per request;
+"repeated" — the same 60 viewports over and over (the old model; all warm).
+
 Run: .venv/bin/python bench/map_layers.py [--sqlite-only] [--places 100000] [--persons 50000]
 PostgreSQL: BENCH_PG_URL (default postgresql://postgres@127.0.0.1:5432/jm_bench_layers; the database is
 dropped and re-created).
@@ -196,6 +201,7 @@ def env_for(db):
 
 
 def viewports(kind, n, rng):
+    """``n`` independent random viewports of one zoom level inside Tainan (a new one every request)."""
     zoom, width = ZOOMS[kind]
     out = []
     for _ in range(n):
@@ -204,6 +210,22 @@ def viewports(kind, n, rng):
         x0 = rng.uniform(TAINAN[0], max(TAINAN[0], TAINAN[2] - w))
         y0 = rng.uniform(TAINAN[1], max(TAINAN[1], TAINAN[3] - h))
         out.append(f"bbox={x0:.5f},{y0:.5f},{x0 + w:.5f},{y0 + h:.5f}&zoom={zoom}")
+    return out
+
+
+def panning(kind, n, rng):
+    """One user panning over the city map at one zoom level: starts at a random viewport, then each
+    request drags the map by up to a third of the viewport in each direction (staying inside Tainan),
+    as Leaflet asks again after every drag ("moveend")."""
+    zoom, width = ZOOMS[kind]
+    w, h = width, width * 0.75
+    x = rng.uniform(TAINAN[0], max(TAINAN[0], TAINAN[2] - w))
+    y = rng.uniform(TAINAN[1], max(TAINAN[1], TAINAN[3] - h))
+    out = []
+    for _ in range(n):
+        out.append(f"bbox={x:.5f},{y:.5f},{x + w:.5f},{y + h:.5f}&zoom={zoom}")
+        x = min(max(TAINAN[0], x + rng.uniform(-w, w) / 3), max(TAINAN[0], TAINAN[2] - w))
+        y = min(max(TAINAN[1], y + rng.uniform(-h, h) / 3), max(TAINAN[1], TAINAN[3] - h))
     return out
 
 
@@ -224,16 +246,26 @@ def latency(urls, token):
     return statistics.median(times), times[max(0, int(len(times) * 0.95) - 1)]
 
 
-def throughput(urls, token, seconds=4.0, threads=4):
+def throughput(urls, token, seconds=4.0, threads=4, fresh=False):
+    """Requests/s of ``threads`` clients. ``urls``: one list cycled by all clients, a list per client
+    (``threads`` lists, e.g. panning users), or with ``fresh`` one list consumed once, never repeating."""
     done = [0]
     lock = threading.Lock()
     stop = time.perf_counter() + seconds
+    per_client = isinstance(urls[0], list)
 
     def work(k):
         i = k
         while time.perf_counter() < stop:
-            fetch(urls[i % len(urls)], token)
-            i += threads
+            if fresh:
+                with lock:
+                    u = urls[done[0] % len(urls)]
+                    done[0] += 1
+                fetch(u, token)
+                continue
+            mine = urls[k] if per_client else urls
+            fetch(mine[i % len(mine)], token)
+            i += 1 if per_client else threads
             with lock:
                 done[0] += 1
 
@@ -282,26 +314,35 @@ def run_backend(label, db, args):
         latency(trivial_urls[:20], None)
         t50, t95 = latency(trivial_urls, None)
         trps = throughput(trivial_urls, None)
-        rows = [(label, "trivial view", "-", t50, t95, trps, "-")]
+        rows = [(label, "trivial view", "-", (t50, t95), (t50, t95), (trps, trps, trps), "-")]
         for layer in ("places", "persons"):
             for kind in ZOOMS:
-                urls = [f"{base}/api/v1/{layer}.geojson?{q}" for q in viewports(kind, 60, rng)]
-                latency(urls[:5], token)
-                p50, p95 = latency(urls, token)
-                rps = throughput(urls, token)
-                sample = json.loads(fetch(urls[0], token))
+                url = f"{base}/api/v1/{layer}.geojson?"
+                fresh = [url + q for q in viewports(kind, 20_000, rng)]
+                # first sight of each viewport: the answer cache only helps when two random viewports
+                # happen to snap to the same tiles (the point set is warm after the first request)
+                # warm-up with 4 concurrent clients, so that both gunicorn workers have built the
+                # jurisdiction's point set (a per-process, per-write cost, reported separately)
+                throughput(fresh[:40], token, seconds=1.5)
+                cold = latency(fresh[40:100], token)
+                rps_fresh = throughput(fresh[100:], token, fresh=True)
+                pans = [[url + q for q in panning(kind, 2_000, rng)] for _ in range(4)]
+                rps_pan = throughput(pans, token)
+                repeat = fresh[40:100]  # the 60 viewports seen above, asked again and again (warm)
+                warm = latency(repeat, token)
+                rps_warm = throughput(repeat, token)
+                sample = json.loads(fetch(fresh[40], token))
                 mode = "grid" if sample.get("aggregated") else "points"
                 rows.append(
-                    (
-                        label,
-                        f"{layer}.geojson",
-                        kind,
-                        p50,
-                        p95,
-                        rps,
-                        f"{mode}, {len(sample['features'])} features",
-                    )
-                )
+                    (label, f"{layer}.geojson", kind, cold, warm, (rps_fresh, rps_pan, rps_warm),
+                     f"{mode}, {len(sample['features'])} features")
+                )  # fmt: skip
+        # the trivial view again at the end (other processes may have started or stopped meanwhile): the
+        # percentages are against the mean of both measurements
+        trps_end = throughput(trivial_urls, None)
+        print(f"   trivial view: {trps:,.0f} req/s at the start, {trps_end:,.0f} at the end", flush=True)
+        trps = (trps + trps_end) / 2
+        rows[0] = (label, "trivial view", "-", (t50, t95), (t50, t95), (trps, trps, trps), "-")
         return rows, due, trps
     finally:
         server.terminate()
@@ -335,15 +376,23 @@ def main():
         backends.append(("PostgreSQL", pg))
     results = []
     for label, db in backends:
+        print(f"   load average before {label}: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
         rows, due, trps = run_backend(label, db, args)
         results.append((label, rows, due, trps))
     print()
-    print("| database | endpoint | viewport | p50 ms | p95 ms | req/s | % of trivial req/s | answer |")
-    print("|---|---|---|---|---|---|---|---|")
+    print(
+        f"load average at the end: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}"
+    )
+    print()
+    print("| database | endpoint | viewport | new viewports p50 / p95 ms | repeated p50 / p95 ms | req/s new viewports "
+          "| req/s panning | req/s repeated | answer |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|")
     for _label, rows, _due, trps in results:
-        for label, ep, kind, p50, p95, rps, note in rows:
+        for label, ep, kind, cold, warm, rps, note in rows:
+            cells = " | ".join(f"{r:,.0f} ({100 * r / trps:.0f} %)" for r in rps)
             print(
-                f"| {label} | {ep} | {kind} | {p50:.1f} | {p95:.1f} | {rps:,.0f} | {100 * rps / trps:.0f} % | {note} |"
+                f"| {label} | {ep} | {kind} | {cold[0]:.1f} / {cold[1]:.1f} | {warm[0]:.1f} / {warm[1]:.1f} "
+                f"| {cells} | {note} |"
             )
     print()
     for label, _rows, due, _trps in results:

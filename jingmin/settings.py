@@ -112,6 +112,7 @@ DATABASES = {
     if DATABASE_URL
     else {
         "ENGINE": "django.db.backends.sqlite3",
+        "CONN_MAX_AGE": int(os.environ.get("JINGMIN_DB_CONN_MAX_AGE", "60")),
         "NAME": os.environ.get("JINGMIN_SQLITE_PATH", str(VAR_DIR / "jingmin.sqlite3")),
         "OPTIONS": {
             "timeout": 30,

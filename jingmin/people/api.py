@@ -1,5 +1,5 @@
 from django.core.exceptions import ValidationError
-from django.http import JsonResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,7 +10,8 @@ from jingmin.audit.reason import clean_reason
 from jingmin.org import roles
 from jingmin.people import actions
 from jingmin.people.models import Category, Household, Kind, Person
-from jingmin.places.layers import persons_geojson
+from jingmin.places.layerctx import LAYER_AUTH
+from jingmin.places.layers import persons_answer
 
 BODY = Body(...)  # a JSON object; validated field by field in actions.py (translated errors)
 router = Router(tags=["people"])
@@ -158,12 +159,12 @@ def list_persons(
     }
 
 
-@router.get("/persons.geojson")
+@router.get("/persons.geojson", auth=LAYER_AUTH)
 def persons_layer(request, bbox: str | None = None, zoom: str | None = None):
     """Persons as points for roles that may read them; counts per village for the other map users."""
     if not (roles.can(request.user, "people.view") or roles.can(request.user, "people.map_counts")):
         actions.require(request.user, "people.view")
-    return JsonResponse(persons_geojson(request.user, bbox, zoom))
+    return HttpResponse(persons_answer(request.user, bbox, zoom), content_type="application/json")
 
 
 @router.get("/persons/{pk}")

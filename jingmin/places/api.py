@@ -1,11 +1,12 @@
-from django.http import JsonResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Body, Router
 
 from jingmin.apitypes import Limit, Offset
 from jingmin.org import roles
 from jingmin.places import actions
-from jingmin.places.layers import apply_place_filters, places_geojson
+from jingmin.places.layerctx import LAYER_AUTH
+from jingmin.places.layers import apply_place_filters, places_answer
 from jingmin.places.models import Category, Place
 
 BODY = Body(...)  # a JSON object; validated field by field in actions.py (translated errors)
@@ -63,14 +64,15 @@ def list_places(
     return {"count": qs.count(), "results": [place_out(p) for p in qs[offset : offset + limit]]}
 
 
-@router.get("/places.geojson")
+@router.get("/places.geojson", auth=LAYER_AUTH)
 def places_layer(request, bbox: str | None = None, zoom: str | None = None, category: str | None = None,
                  risk: str | None = None, unit: str | None = None, not_visited_days: str | None = None):  # fmt: skip
     """GeoJSON points in the viewport (``bbox=minlon,minlat,maxlon,maxlat``), or grid cells with counts
-    when more than 2,000 points fall in it."""
+    when more than 2,000 points fall in it. The served area is the viewport grown to whole 256-pixel tiles
+    of ``zoom`` (a superset, given back as ``bbox`` in the answer)."""
     actions.require(request.user, "places.view")
     filters = {"category": category, "risk": risk, "unit": unit, "not_visited_days": not_visited_days}
-    return JsonResponse(places_geojson(request.user, bbox, zoom, filters))
+    return HttpResponse(places_answer(request.user, bbox, zoom, filters), content_type="application/json")
 
 
 @router.get("/places/{pk}")

@@ -25,9 +25,13 @@ def test_bbox_and_filters(client, w):
     all_high = client.get("/api/v1/places.geojson?risk=3").json()
     assert all(f["properties"]["risk"] == 3 for f in all_high["features"])
     box = client.get("/api/v1/places.geojson?bbox=120.19,22.98,120.22,23.01&zoom=15").json()
+    # the served area is the viewport grown to whole zoom-15 tiles (a superset), and says so
+    x0, y0, x1, y1 = box["bbox"]
+    assert x0 <= 120.19 and y0 <= 22.98 and x1 >= 120.22 and y1 >= 23.01
+    assert x1 - x0 < 0.03 + 2 * 360 / 2**15
     for f in box["features"]:
         lon, lat = f["geometry"]["coordinates"]
-        assert 120.19 <= lon <= 120.22 and 22.98 <= lat <= 23.01
+        assert x0 <= lon <= x1 and y0 <= lat <= y1
     never = client.get("/api/v1/places.geojson?not_visited_days=30").json()
     assert all(
         f["properties"]["days_since_visit"] is None or f["properties"]["days_since_visit"] >= 30

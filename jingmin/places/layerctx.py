@@ -1,0 +1,208 @@
+"""Who is asking, in one query: the e-map layers' authentication and scope look-up.
+
+A layer request needs the caller (bearer token → user, or the session's user), the caller's roles, unit
+(its path decides the scope) and the layer caches' versions (:class:`places.models.LayerVersion`). The
+generic path costs six queries. :func:`for_token` reads the token and the versions in one small query on
+every request, so a revoked or expired token is refused on the very next request; the user's row, roles
+and unit are kept per process only while the ``auth`` and ``org`` versions are unchanged (a deactivated
+user, a changed role or unit changes them). :func:`for_user` (session requests) reads unit, roles and
+versions in one query.
+"""
+
+import datetime
+import random
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from ninja.security import APIKeyCookie, HttpBearer
+
+from jingmin.org.models import ApiToken, Officer, Unit
+from jingmin.places.models import LayerVersion
+
+USER_FIELDS = ("id", "username", "is_active", "is_superuser", "is_staff")
+UNIT_FIELDS = ("id", "code", "kind", "parent_id", "path", "name", "name_en")
+KINDS = ("places", "persons", "org", "auth")
+MAX_CONTEXTS = 10_000
+_contexts = {}  # user id -> ((org, auth) versions, the user query's row)
+
+_sql = {}
+
+
+def _q(name):
+    return connection.ops.quote_name(name)
+
+
+def _build_sql(by_token):
+    User = get_user_model()
+    groups = User.groups.field.remote_field.through
+    group_model = User.groups.field.related_model
+    group_col = groups._meta.get_field("group").column
+    user_col = groups._meta.get_field(User._meta.model_name).column
+    agg = "string_agg(g.name, ',')" if connection.vendor == "postgresql" else "group_concat(g.name, ',')"
+    u = _q(User._meta.db_table)
+    cols = [f"u.{_q(User._meta.get_field(f).column)}" for f in USER_FIELDS]
+    cols += [f"un.{_q(Unit._meta.get_field(f).column)}" for f in UNIT_FIELDS]
+    cols.append(
+        f"(SELECT {agg} FROM {_q(groups._meta.db_table)} ug JOIN {_q(group_model._meta.db_table)} g "
+        f"ON g.id = ug.{_q(group_col)} WHERE ug.{_q(user_col)} = u.id)"
+    )
+    cols += [f"v.{k}" for k in KINDS]
+    joins = (
+        f" LEFT JOIN {_q(Officer._meta.db_table)} o ON o.user_id = u.id"
+        f" LEFT JOIN {_q(Unit._meta.db_table)} un ON un.id = o.unit_id"
+        f" LEFT JOIN {_q(LayerVersion._meta.db_table)} v ON v.id = 1"
+    )
+    if by_token:
+        return (
+            f"SELECT t.id, t.user_id, t.last_used_at, t.expires_at, {', '.join(f'v.{k}' for k in KINDS)}"
+            f" FROM {_q(ApiToken._meta.db_table)} t LEFT JOIN {_q(LayerVersion._meta.db_table)} v ON v.id = 1"
+            " WHERE t.digest = %s AND t.revoked_at IS NULL AND t.expires_at > %s"
+        )
+    return f"SELECT {', '.join(cols)} FROM {u} u{joins} WHERE u.id = %s"
+
+
+def _sql_for(by_token):
+    key = (connection.vendor, by_token)
+    if key not in _sql:
+        _sql[key] = _build_sql(by_token)
+    return _sql[key]
+
+
+def _attach(user, row, versions=None):
+    """Put the unit and roles of ``row`` (the tail after the user fields) and the versions on ``user``."""
+    n_unit = len(UNIT_FIELDS)
+    unit_values = row[:n_unit]
+    unit = None
+    if unit_values[0] is not None:
+        unit = _from_db(Unit, UNIT_FIELDS, unit_values)  # boundary deferred
+    user._jingmin_unit = unit
+    names = row[n_unit]
+    user._jingmin_roles = set(names.split(",")) if names else set()
+    if versions is None:
+        versions = row[n_unit + 1 :]
+        versions = None if versions[0] is None else tuple(versions)
+    user._jingmin_layer_versions = versions if versions is not None else ensure_versions()
+    return user
+
+
+def ensure_versions():
+    """Read the versions, re-creating the row (new random values) if a flush removed it."""
+    row = LayerVersion.objects.filter(pk=1).values_list(*KINDS).first()
+    if row is None:
+        LayerVersion.objects.bulk_create(
+            [LayerVersion(pk=1, **{k: random.getrandbits(62) for k in KINDS})], ignore_conflicts=True
+        )
+        row = LayerVersion.objects.filter(pk=1).values_list(*KINDS).first()
+    return tuple(row) if row else None
+
+
+def for_token(raw):
+    """(user, token) for a live bearer token, with unit, roles and versions attached; None otherwise.
+
+    The token row and the versions are read on every request (one small query), so revocation and expiry
+    take effect at once. The user's fields, roles and unit come from a per-process cache that is used
+    only while the ``auth`` and ``org`` versions are those just read (any write to users, groups,
+    membership, officer profiles or units changes them); otherwise a second query reads them afresh.
+    """
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(_sql_for(True), [ApiToken.hash(raw), connection.ops.adapt_datetimefield_value(now)])
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        token_id, user_id, last_used_at, expires_at = row[0], row[1], _dt(row[2]), _dt(row[3])
+        versions = None if row[4] is None else tuple(row[4:])
+        stamp = None if versions is None else (versions[2], versions[3])
+        hit = _contexts.get(user_id)
+        if hit is not None and stamp is not None and hit[0] == stamp:
+            user_row = hit[1]
+        else:
+            cursor.execute(_sql_for(False), [user_id])
+            user_row = cursor.fetchone()
+            if user_row is None:
+                return None
+            if stamp is not None:
+                if len(_contexts) >= MAX_CONTEXTS:
+                    _contexts.clear()
+                _contexts[user_id] = (stamp, user_row)
+    n_user = len(USER_FIELDS)
+    values = _convert_bools(user_row[:n_user])
+    if not values[2]:  # is_active
+        return None
+    user = _from_db(get_user_model(), USER_FIELDS, values)
+    _attach(user, user_row[n_user:], versions)
+    if last_used_at is None or (now - last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
+    token = _from_db(
+        ApiToken,
+        ("id", "user_id", "last_used_at", "expires_at"),
+        (token_id, user.pk, last_used_at, expires_at),
+    )
+    return user, token
+
+
+def for_user(user):
+    """Attach the signed-in ``user``'s unit, roles and the versions in one query (session requests)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_sql_for(False), [user.pk])
+        row = cursor.fetchone()
+    if row is None:
+        return user
+    return _attach(user, row[len(USER_FIELDS) :])
+
+
+def _from_db(model, names, values):
+    """A model instance with only ``names`` loaded (the others deferred, so ``save()`` cannot clobber them)."""
+    given = dict(zip(names, values, strict=True))
+    fields = [f.attname for f in model._meta.concrete_fields if f.attname in given]
+    return model.from_db(connection.alias, fields, [given[f] for f in fields])
+
+
+def _dt(value):
+    """A datetime column read with raw SQL: aware (SQLite hands back naive UTC or text)."""
+    if value is None or not isinstance(value, (str, datetime.datetime)):
+        return value
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, datetime.UTC)
+    return value
+
+
+def _convert_bools(values):
+    # SQLite returns 0/1 for booleans from raw SQL
+    return tuple(bool(v) if i >= 2 else v for i, v in enumerate(values))
+
+
+def versions_of(user):
+    """The versions read with the user's context, or a fresh read."""
+    versions = getattr(user, "_jingmin_layer_versions", None)
+    return versions if versions is not None else ensure_versions()
+
+
+class LayerBearer(HttpBearer):
+    """The bearer token of the JSON API (same rules as ``jingmin.api.BearerToken``), in one query."""
+
+    def authenticate(self, request, token):
+        found = for_token(token)
+        if found is None:
+            return None
+        request.user, request.api_token = found
+        return request.user
+
+
+class LayerSession(APIKeyCookie):
+    """The signed-in browser session (as ``jingmin.api.SessionAuth``), plus the caller's context in one query."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request, key):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_active:
+            return for_user(user)
+        return None
+
+
+LAYER_AUTH = [LayerBearer(), LayerSession()]
