@@ -15,3 +15,15 @@ def pytest_configure(config):
     settings.WHITENOISE_AUTOREFRESH = True
     # the same behaviour on SQLite and PostgreSQL runs; tests of two-factor sign-in switch it on
     settings.OTP_REQUIRED = False
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _fresh_map_read_throttle():
+    """The persons map's once-a-minute audit throttle is per process; each test starts without it."""
+    from jingmin.people import actions
+
+    actions._map_reads.clear()
+    yield

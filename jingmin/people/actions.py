@@ -321,6 +321,55 @@ def update_household(*, acting_user, household, data):
     return household
 
 
+LIST_READ_IDS = 1000
+"""At most this many ids are named in one list-read event (the count is always exact)."""
+
+
+def record_list_read(*, acting_user, what, ids, count, filters=None):
+    """A read of several persons or households (list page, API list, a household's members, the map's
+    person points): one audit event naming what was shown. An ID-number filter is noted, never stored."""
+    kept = {}
+    for key, value in (filters or {}).items():
+        if value is None or value == "":
+            continue
+        kept[key] = True if key == "national_id" else value
+    ids = [int(i) for i in ids]
+    return audit.record(
+        "people.list_read",
+        actor=acting_user,
+        unit=user_unit(acting_user),
+        extra={"what": what, "count": int(count), "ids": ids[:LIST_READ_IDS], "filters": kept},
+    )
+
+
+MAP_READ_SECONDS = 60
+"""The map's person points are audited at most once per user, jurisdiction and minute in each process."""
+_map_reads = {}
+
+
+def record_map_read(*, acting_user, body, bbox, zoom, scope, now):
+    """Audit a persons-layer answer that shows persons as points (not cells, not village counts, not
+    empty): the first such answer of a user in each ``MAP_READ_SECONDS`` window, naming the persons shown.
+    Returns the event, or None when nothing needed recording."""
+    tail = body[-400:]
+    if b'"mode":"points"' not in tail or b'"aggregated":false' not in tail or b'"total":0,' in tail:
+        return None
+    key = (acting_user.pk, scope)
+    last = _map_reads.get(key)
+    if last is not None and now - last < MAP_READ_SECONDS:
+        return None
+    import json
+
+    ids = [f["id"] for f in json.loads(body)["features"]]
+    event = record_list_read(
+        acting_user=acting_user, what="map", ids=ids, count=len(ids), filters={"bbox": bbox, "zoom": zoom}
+    )
+    if len(_map_reads) > 10_000:
+        _map_reads.clear()
+    _map_reads[key] = now
+    return event
+
+
 def record_view(*, acting_user, person, reason):
     """A sensitive read: one audit event with the reason (查詢事由)."""
     return audit.record(

@@ -1,3 +1,5 @@
+import time
+
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -11,7 +13,7 @@ from jingmin.org import roles
 from jingmin.people import actions
 from jingmin.people.models import Category, Household, Kind, Person
 from jingmin.places.layerctx import LAYER_AUTH
-from jingmin.places.layers import persons_answer
+from jingmin.places.layers import persons_answer, scope_key
 
 BODY = Body(...)  # a JSON object; validated field by field in actions.py (translated errors)
 router = Router(tags=["people"])
@@ -100,15 +102,30 @@ def list_households(request, q: str | None = None, limit: Limit = 100, offset: O
     if q:
         qs = qs.filter(address__icontains=q)
     limit = max(1, min(limit, 1000))
-    return {
-        "count": qs.count(),
-        "results": [household_out(h, request.user) for h in qs[offset : offset + limit]],
-    }
+    results = [household_out(h, request.user) for h in qs[offset : offset + limit]]
+    count = qs.count()
+    actions.record_list_read(
+        acting_user=request.user,
+        what="households",
+        ids=[h["id"] for h in results],
+        count=count,
+        filters={"q": q, "offset": offset},
+    )
+    return {"count": count, "results": results}
 
 
 @router.get("/households/{pk}")
 def get_household(request, pk: int):
-    return household_out(get_object_or_404(_households(request), pk=pk), request.user)
+    """One household with its members; the read of the members is audited."""
+    out = household_out(get_object_or_404(_households(request), pk=pk), request.user)
+    actions.record_list_read(
+        acting_user=request.user,
+        what="household",
+        ids=[m["id"] for m in out["members"]],
+        count=len(out["members"]),
+        filters={"household": out["id"]},
+    )
+    return out
 
 
 @router.post("/households", response={201: dict})
@@ -153,10 +170,23 @@ def list_persons(
     if whereabouts_unknown is not None:
         qs = qs.filter(whereabouts_unknown=whereabouts_unknown)
     limit = max(1, min(limit, 1000))
-    return {
-        "count": qs.count(),
-        "results": [person_summary(p, request.user) for p in qs[offset : offset + limit]],
-    }
+    results = [person_summary(p, request.user) for p in qs[offset : offset + limit]]
+    count = qs.count()
+    actions.record_list_read(
+        acting_user=request.user,
+        what="persons",
+        ids=[p["id"] for p in results],
+        count=count,
+        filters={
+            "kind": kind,
+            "category": category,
+            "q": q,
+            "national_id": national_id,
+            "whereabouts_unknown": whereabouts_unknown,
+            "offset": offset,
+        },
+    )
+    return {"count": count, "results": results}
 
 
 @router.get("/persons.geojson", auth=LAYER_AUTH)
@@ -164,7 +194,16 @@ def persons_layer(request, bbox: str | None = None, zoom: str | None = None):
     """Persons as points for roles that may read them; counts per village for the other map users."""
     if not (roles.can(request.user, "people.view") or roles.can(request.user, "people.map_counts")):
         actions.require(request.user, "people.view")
-    return HttpResponse(persons_answer(request.user, bbox, zoom), content_type="application/json")
+    body = persons_answer(request.user, bbox, zoom)
+    actions.record_map_read(
+        acting_user=request.user,
+        body=body,
+        bbox=bbox,
+        zoom=zoom,
+        scope=scope_key(request.user),
+        now=time.time(),
+    )
+    return HttpResponse(body, content_type="application/json")
 
 
 @router.get("/persons/{pk}")

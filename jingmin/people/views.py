@@ -47,12 +47,21 @@ def person_list(request):
     if request.GET.get("missing"):
         qs = qs.filter(whereabouts_unknown=True)
     rows = [(p, p.national_id_for(request.user)) for p in qs[:500]]
+    count = qs.count()
+    actions.record_list_read(
+        acting_user=request.user,
+        what="persons",
+        ids=[p.pk for p, _nid in rows],
+        count=count,
+        filters={"kind": kind, "category": category, "q": q, "national_id": nid,
+                 "missing": True if request.GET.get("missing") else None},
+    )  # fmt: skip
     return render(
         request,
         "people/person_list.html",
         {
             "rows": rows,
-            "count": qs.count(),
+            "count": count,
             "kind": kind,
             "kinds": Kind.choices,
             "category": category,
@@ -169,10 +178,18 @@ def household_list(request):
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(address__icontains=q)
+    households, count = list(qs[:500]), qs.count()
+    actions.record_list_read(
+        acting_user=request.user,
+        what="households",
+        ids=[h.pk for h in households],
+        count=count,
+        filters={"q": q},
+    )
     return render(
         request,
         "people/household_list.html",
-        {"households": qs[:500], "count": qs.count(), "q": q, "can_manage": roles.can(request.user, "people.manage"),
+        {"households": households, "count": count, "q": q, "can_manage": roles.can(request.user, "people.manage"),
          "can_import": roles.can(request.user, "people.import")},
     )  # fmt: skip
 
@@ -183,7 +200,14 @@ def household_detail(request, pk):
     household = get_object_or_404(
         Household.objects.visible_to(request.user).select_related("village", "unit"), pk=pk
     )
-    members = household.members.filter(purged_at__isnull=True).select_related("category")
+    members = list(household.members.filter(purged_at__isnull=True).select_related("category"))
+    actions.record_list_read(
+        acting_user=request.user,
+        what="household",
+        ids=[p.pk for p in members],
+        count=len(members),
+        filters={"household": household.pk},
+    )
     return render(
         request,
         "people/household_detail.html",

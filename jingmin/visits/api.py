@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from ninja import Body, Router
 
 from jingmin.apitypes import Limit, Offset
+from jingmin.people import actions as people_actions
 from jingmin.people.models import Person
 from jingmin.visits import actions
 from jingmin.visits.models import (
@@ -257,15 +258,30 @@ def list_searches(request, status: str | None = "open", limit: Limit = 100, offs
     if status:
         qs = qs.filter(status=status)
     limit = max(1, min(limit, 1000))
-    return {
-        "count": qs.count(),
-        "results": [search_out(s, request.user) for s in qs[offset : offset + limit]],
-    }
+    searches = list(qs[offset : offset + limit])
+    count = qs.count()
+    people_actions.record_list_read(
+        acting_user=request.user,
+        what="search-requests",
+        ids=[s.person_id for s in searches],
+        count=count,
+        filters={"status": status, "offset": offset},
+    )
+    return {"count": count, "results": [search_out(s, request.user) for s in searches]}
 
 
 @router.get("/search-requests/{pk}")
 def get_search(request, pk: int):
-    return search_out(get_object_or_404(_searches(request), pk=pk), request.user)
+    """One search request; the read of its person is audited."""
+    search = get_object_or_404(_searches(request), pk=pk)
+    people_actions.record_list_read(
+        acting_user=request.user,
+        what="search-request",
+        ids=[search.person_id],
+        count=1,
+        filters={"search": search.pk},
+    )
+    return search_out(search, request.user)
 
 
 @router.post("/search-requests", response={201: dict})

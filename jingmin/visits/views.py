@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from jingmin.org import roles
 from jingmin.org.scoping import user_unit
+from jingmin.people import actions as people_actions
 from jingmin.people.models import Person
 from jingmin.places.forms import apply_errors
 from jingmin.places.models import Place
@@ -245,6 +246,13 @@ def search_list(request):
     from jingmin.people.national_id import mask
 
     rows = [(s, mask(s.person.national_id)) for s in qs[:300]]
+    people_actions.record_list_read(
+        acting_user=request.user,
+        what="search-requests",
+        ids=[s.person_id for s, _masked in rows],
+        count=len(rows),
+        filters={"status": status},
+    )
     return render(
         request, "visits/search_list.html", {"rows": rows, "status": status, "statuses": SearchStatus.choices}
     )
@@ -272,6 +280,14 @@ def search_detail(request, pk):
                 return redirect(reverse("visits:search_detail", args=[search.pk]))
     from jingmin.people.national_id import mask
 
+    if request.method == "GET":
+        people_actions.record_list_read(
+            acting_user=request.user,
+            what="search-request",
+            ids=[search.person_id],
+            count=1,
+            filters={"search": search.pk},
+        )
     return render(
         request,
         "visits/search_detail.html",
