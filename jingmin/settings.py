@@ -251,6 +251,14 @@ SCHEDULE = {
         "jingmin.people.tasks.purge_expired_persons",
         os.environ.get("JINGMIN_SCHEDULE_PURGE", "03:00"),
     ),
+    "messaging_purge": (
+        "jingmin.messaging.tasks.purge_expired_messaging",
+        os.environ.get("JINGMIN_SCHEDULE_MESSAGING_PURGE", "03:30"),
+    ),
+    "line_quota_refresh": (
+        "jingmin.messaging.tasks.refresh_all_quotas",
+        os.environ.get("JINGMIN_SCHEDULE_LINE_QUOTA", "05:00"),
+    ),
 }
 SCHEDULE_TICK_SECONDS = float(os.environ.get("JINGMIN_SCHEDULE_TICK_SECONDS", "60"))
 

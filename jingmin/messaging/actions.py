@@ -20,6 +20,7 @@ from datetime import timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +36,7 @@ from jingmin.messaging.models import (
     DeliveryStatus,
     Dispatch,
     MessageTemplate,
+    RetentionSettings,
     Tag,
     Tip,
     WebhookEvent,
@@ -210,6 +212,8 @@ def remove_contact_at_request(*, acting_user=None, contact, via="station"):
     _cancel_open_deliveries(contact, _("removed at the resident's request"))
     contact.address = ""
     contact.name = ""
+    contact.display_name = ""
+    contact.profile_checked_at = None
     contact.status = Contact.Status.REMOVED
     contact.village = None
     contact.save()
@@ -582,7 +586,11 @@ def set_tip_status(*, acting_user, tip, status):
     if not Tip.objects.visible_to(acting_user).filter(pk=tip.pk).exists():
         raise PermissionDenied(_("You do not have permission to do this."))
     tip.status = status
-    tip.save(update_fields=["status"])
+    if status == Tip.Status.CLOSED:
+        tip.closed_at = tip.closed_at or timezone.now()  # the retention period runs from here
+    else:
+        tip.closed_at = None
+    tip.save(update_fields=["status", "closed_at"])
     audit.record("messaging.tip_status", actor=acting_user, obj=tip, unit=tip.unit, extra={"status": status})
     return tip
 
@@ -684,6 +692,10 @@ def _handle_event(channel, event, row, destination):
                 contact.address = user_id
                 contact.save(update_fields=["address"])
             _set_status(contact, Contact.Status.ACTIVE, "messaging.friend_followed")
+            if not channel.uses_console:  # the console knows no names
+                from jingmin.messaging.tasks import fetch_friend_profile
+
+                transaction.on_commit(lambda: fetch_friend_profile.enqueue(contact.pk))
         else:
             _set_status(
                 _source_contact(channel, Contact.Kind.USER, user_id, create=False),
@@ -786,3 +798,220 @@ def _handle_message(channel, event, row, destination):
     reply_token = event.get("replyToken")
     if reply_token and tip_source == Tip.Source.USER:
         transaction.on_commit(lambda: tasks.reply_to_tip.enqueue(tip.pk, reply_token))
+
+
+# ---------------------------------------------------------------------------- friends' display names
+
+
+def refresh_friend_names(*, acting_user=None, channel, contacts=None, via="station"):
+    """Read friends' LINE display names (``GET /v2/bot/profile/{userId}``) and store them.
+
+    ``contacts``: the friends to read (default: every active friend of the channel). A 404 (not or no
+    longer a friend, unknown user) keeps the contact without a name; other failures leave the stored
+    name as it was. The requests go out before the transaction; one audit event records the run.
+    Returns ``{"updated", "not_found", "failed", "errors"}``.
+    """
+    from jingmin.messaging.transports import TransportError
+
+    if acting_user is not None:
+        _require(acting_user, "messaging.manage_contacts", channel.unit)
+    if channel.transport != Channel.Transport.LINE:
+        raise ValidationError(_("Only LINE friends have a LINE display name."))
+    if contacts is None:
+        contacts = Contact.objects.filter(
+            channel=channel, kind=Contact.Kind.USER, status=Contact.Status.ACTIVE
+        )
+    contacts = [
+        c for c in contacts if c.channel_id == channel.pk and c.kind == Contact.Kind.USER and c.address
+    ]
+    transport = delivery.transport_for(channel)
+    names, not_found, failed, errors = {}, [], [], []
+    for contact in contacts:
+        try:
+            profile = transport.profile(contact.address)
+        except TransportError as exc:
+            if exc.status == 404:
+                names[contact.pk] = ""
+                not_found.append(contact.pk)
+                continue
+            failed.append(contact.pk)
+            errors.append(exc.message[:200])
+            if exc.status in (401, 403):  # a bad token fails every request alike
+                failed.extend(c.pk for c in contacts if c.pk not in names and c.pk not in failed)
+                break
+            continue
+        names[contact.pk] = str(profile.get("displayName") or "")[:200]
+    now = timezone.now()
+    with transaction.atomic():
+        for pk, name in names.items():
+            Contact.objects.filter(pk=pk, channel=channel).update(display_name=name, profile_checked_at=now)
+        audit.record(
+            "messaging.refresh_friend_names",
+            actor=acting_user,
+            obj=contacts[0] if len(contacts) == 1 else ("messaging.contact", "batch"),
+            unit=channel.unit,
+            extra={
+                "via": via,
+                "channel": channel.slug,
+                "named": sorted(pk for pk, name in names.items() if name),
+                "not_found": sorted(not_found),
+                "failed": sorted(set(failed)),
+            },
+        )
+    return {
+        "updated": sum(1 for name in names.values() if name),
+        "not_found": len(not_found),
+        "failed": len(set(failed)),
+        "errors": errors[:5],
+    }
+
+
+# ---------------------------------------------------------------------------- quota refresh
+
+
+def refresh_quotas(*, acting_user=None, channels=None):
+    """Read the monthly quota and this month's usage from LINE for each channel with an API host.
+
+    Default: every active LINE channel with an API host (the daily scheduled job). Never raises for
+    a channel that fails: its error is stored on the channel (``remote_error``) and the others go on.
+    One audit event per run. Returns ``{slug: "ok" | error message}``.
+    """
+    from jingmin.messaging.transports import TransportError
+
+    if channels is None:
+        channels = Channel.objects.filter(transport=Channel.Transport.LINE, is_active=True).exclude(
+            api_host=""
+        )
+    else:
+        channels = [c for c in channels if c.transport == Channel.Transport.LINE and c.api_host]
+        if acting_user is not None:
+            for channel in channels:
+                _require(acting_user, "messaging.manage_channels", channel.unit)
+    outcomes = []
+    for channel in channels:
+        if not channel.line_access_token:
+            outcomes.append((channel, None, None, "no channel access token"))
+            continue
+        try:
+            transport = delivery.transport_for(channel)
+            limit = transport.quota()
+            used = transport.consumption()
+        except TransportError as exc:
+            outcomes.append((channel, None, None, exc.message[:500]))
+        except Exception as exc:  # one broken channel must not stop the others
+            logger.exception("quota of channel %s", channel.slug)
+            outcomes.append((channel, None, None, f"{type(exc).__name__}: {exc}"[:500]))
+        else:
+            outcomes.append((channel, limit, used, ""))
+    now = timezone.now()
+    results = {}
+    with transaction.atomic():
+        for channel, limit, used, error in outcomes:
+            if error:
+                Channel.objects.filter(pk=channel.pk).update(remote_error=error, remote_error_at=now)
+                logger.warning("quota of channel %s: %s", channel.slug, error)
+            else:
+                Channel.objects.filter(pk=channel.pk).update(
+                    monthly_quota=limit["value"] if limit["type"] == "limited" else None,
+                    remote_usage=used,
+                    remote_checked_at=now,
+                    remote_error="",
+                    remote_error_at=None,
+                )
+            results[channel.slug] = error or "ok"
+        audit.record(
+            "messaging.refresh_quota",
+            actor=acting_user,
+            obj=outcomes[0][0] if len(outcomes) == 1 else ("messaging.channel", "batch"),
+            unit=outcomes[0][0].unit if len(outcomes) == 1 else None,
+            extra={"channels": results},
+        )
+    return results
+
+
+# ---------------------------------------------------------------------------- retention
+
+
+@transaction.atomic
+def save_retention(*, acting_user, closed_tip_days, webhook_event_days):
+    """Change how long closed tips and webhook event records are kept."""
+    _require(acting_user, "messaging.manage_retention")
+    config = RetentionSettings.get()
+    before = {"closed_tip_days": config.closed_tip_days, "webhook_event_days": config.webhook_event_days}
+    config.closed_tip_days, config.webhook_event_days = closed_tip_days, webhook_event_days
+    config.full_clean(exclude=["updated_at"])
+    config.save()
+    audit.record(
+        "messaging.save_retention",
+        actor=acting_user,
+        obj=config,
+        extra={
+            "before": before,
+            "after": {"closed_tip_days": closed_tip_days, "webhook_event_days": webhook_event_days},
+        },
+    )
+    return config
+
+
+def expired(now=None, config=None):
+    """``(closed tips, webhook events)`` past their retention period at ``now``."""
+    config = config or RetentionSettings.get()
+    now = now or timezone.now()
+    tip_cutoff = now - timedelta(days=config.closed_tip_days)
+    tips = Tip.objects.filter(status=Tip.Status.CLOSED).filter(
+        Q(closed_at__lt=tip_cutoff) | Q(closed_at__isnull=True, received_at__lt=tip_cutoff)
+    )
+    events = WebhookEvent.objects.filter(received_at__lt=now - timedelta(days=config.webhook_event_days))
+    return tips, events
+
+
+def purge_expired(*, acting_user=None, now=None, dry_run=False, batch=1000):
+    """Delete closed tips (and their image files) and webhook event records past their retention.
+
+    Open tips (new or read) are never deleted, whatever their age. One audit event per run, with the
+    counts (also when nothing was due). Image files are removed once the deletion is committed.
+    Returns ``{"tips", "images", "events", "dry_run"}``.
+    """
+    if acting_user is not None:
+        _require(acting_user, "messaging.manage_retention")
+    config = RetentionSettings.get()
+    tips, events = expired(now, config)
+    if dry_run:
+        return {
+            "tips": tips.count(),
+            "images": tips.exclude(image="").count(),
+            "events": events.count(),
+            "dry_run": True,
+        }
+    with transaction.atomic():
+        rows = list(tips.values_list("pk", "image"))
+        images = [name for _pk, name in rows if name]
+        tip_ids = [pk for pk, _name in rows]
+        for i in range(0, len(tip_ids), batch):
+            Tip.objects.filter(pk__in=tip_ids[i : i + batch]).delete()
+        event_ids = list(events.values_list("pk", flat=True))
+        for i in range(0, len(event_ids), batch):
+            WebhookEvent.objects.filter(pk__in=event_ids[i : i + batch]).delete()
+        counts = {"tips": len(tip_ids), "images": len(images), "events": len(event_ids), "dry_run": False}
+        audit.record(
+            "messaging.purge",
+            actor=acting_user,
+            obj=("messaging.tip", "batch"),
+            extra={
+                **counts,
+                "closed_tip_days": config.closed_tip_days,
+                "webhook_event_days": config.webhook_event_days,
+            },
+        )
+        transaction.on_commit(lambda: _delete_files(images))
+    return counts
+
+
+def _delete_files(names):
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError as exc:  # logged; the row is gone, a stray file is found by the next audit
+            logger.warning("retention: could not delete %s: %s", name, exc)

@@ -1,4 +1,4 @@
-"""Messaging API: tips for the station (scoped like everything else), campaign status."""
+"""Messaging API: tips for the station (scoped like everything else), campaign status, retention periods."""
 
 from datetime import datetime
 
@@ -7,8 +7,8 @@ from ninja import Router, Schema
 
 from jingmin.apitypes import Limit
 from jingmin.audit import log as audit
-from jingmin.messaging import delivery
-from jingmin.messaging.models import Campaign, Tip
+from jingmin.messaging import actions, delivery
+from jingmin.messaging.models import Campaign, RetentionSettings, Tip
 from jingmin.org import roles
 
 router = Router(tags=["messaging"])
@@ -101,3 +101,43 @@ def get_campaign(request, pk: int):
         "cost": campaign.cost,
         "deliveries": delivery.status_counts(campaign),
     }
+
+
+class RetentionOut(Schema):
+    closed_tip_days: int
+    webhook_event_days: int
+    due_tips: int
+    due_events: int
+
+
+class RetentionIn(Schema):
+    closed_tip_days: int
+    webhook_event_days: int
+
+
+def _retention_out(config):
+    due = actions.purge_expired(dry_run=True)
+    return {
+        "closed_tip_days": config.closed_tip_days,
+        "webhook_event_days": config.webhook_event_days,
+        "due_tips": due["tips"],
+        "due_events": due["events"],
+    }
+
+
+@router.get("/messaging/retention", response=RetentionOut)
+def get_retention(request):
+    """How long closed tips and webhook event records are kept, and how many are due for deletion."""
+    _need(request, "messaging.manage_retention")
+    return _retention_out(RetentionSettings.get())
+
+
+@router.put("/messaging/retention", response=RetentionOut)
+def put_retention(request, payload: RetentionIn):
+    """Change the retention periods (administrators; closed tips 30..3650 days, events 7..3650)."""
+    config = actions.save_retention(
+        acting_user=request.user,
+        closed_tip_days=payload.closed_tip_days,
+        webhook_event_days=payload.webhook_event_days,
+    )
+    return _retention_out(config)

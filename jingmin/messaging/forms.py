@@ -111,3 +111,18 @@ class EmailContactForm(forms.Form):
     tags = ModelMultipleChoiceField(
         label=_("Tags"), queryset=Tag.objects.all(), widget=forms.CheckboxSelectMultiple, required=False
     )
+
+
+class RetentionForm(forms.Form):
+    closed_tip_days = forms.IntegerField(
+        label=_("Keep closed tips for (days)"),
+        min_value=30,
+        max_value=3650,
+        help_text=_("Counted from when the tip was closed. Open tips are never deleted."),
+    )
+    webhook_event_days = forms.IntegerField(
+        label=_("Keep webhook event records for (days)"),
+        min_value=7,
+        max_value=3650,
+        help_text=_("LINE redelivers events for a while: records are needed to recognise them."),
+    )

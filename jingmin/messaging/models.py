@@ -11,6 +11,7 @@ a lease (``lease_token``/``lease_until``, see :mod:`jingmin.messaging.delivery`)
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -45,6 +46,8 @@ class Channel(models.Model):
     )
     remote_usage = models.PositiveIntegerField(_("usage reported by LINE"), null=True, blank=True)
     remote_checked_at = models.DateTimeField(null=True, blank=True)
+    remote_error = models.TextField(_("last quota refresh error"), blank=True)
+    remote_error_at = models.DateTimeField(null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -108,6 +111,9 @@ class Contact(models.Model):
     address = EncryptedTextField(blank=True)
     address_hash = models.CharField(max_length=64)
     name = models.CharField(_("name"), max_length=120, blank=True)
+    # a friend's LINE display name (GET /v2/bot/profile/{userId}): personal data, encrypted, station only
+    display_name = EncryptedTextField(_("LINE display name"), blank=True)
+    profile_checked_at = models.DateTimeField(null=True, blank=True)
     village = models.ForeignKey(
         Village, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("village")
     )
@@ -362,6 +368,7 @@ class WebhookEvent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["channel", "event_id"], name="one_row_per_webhook_event")
         ]
+        indexes = [models.Index(fields=["received_at"])]
         ordering = ["-id"]
 
     def __str__(self):
@@ -416,6 +423,7 @@ class Tip(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.NEW)
     received_at = models.DateTimeField(_("received"), auto_now_add=True)
     replied_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     event = models.ForeignKey(
         WebhookEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -430,3 +438,36 @@ class Tip(models.Model):
 
     def __str__(self):
         return self.tracking_code
+
+
+class RetentionSettings(models.Model):
+    """How long closed tips and webhook event records are kept (one editable row, seeded with defaults).
+
+    Open tips (new or read) are never purged, whatever their age; see :func:`actions.purge_expired`.
+    """
+
+    closed_tip_days = models.PositiveIntegerField(
+        _("keep closed tips for (days)"),
+        default=730,
+        validators=[MinValueValidator(30), MaxValueValidator(3650)],
+        help_text=_("Counted from when the tip was closed. Open tips are never deleted."),
+    )
+    webhook_event_days = models.PositiveIntegerField(
+        _("keep webhook event records for (days)"),
+        default=90,
+        validators=[MinValueValidator(7), MaxValueValidator(3650)],
+        help_text=_("LINE redelivers events for a while: records are needed to recognise them."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("messaging retention")
+        verbose_name_plural = _("messaging retention")
+
+    def __str__(self):
+        return str(_("messaging retention"))
+
+    @classmethod
+    def get(cls):
+        obj = cls.objects.filter(pk=1).first()
+        return obj if obj is not None else cls(pk=1)

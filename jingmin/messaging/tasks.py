@@ -101,25 +101,56 @@ def fetch_tip_image(tip_id):
 
 
 @task()
-def refresh_quota(channel_id):
-    """Ask LINE for the channel's monthly quota and this month's usage."""
-    from jingmin.messaging import delivery
+def refresh_quota(channel_id, acting_user_id=None):
+    """Ask LINE for one channel's monthly quota and this month's usage (the channel list's button)."""
+    from django.contrib.auth import get_user_model
+
+    from jingmin.messaging import actions
     from jingmin.messaging.models import Channel
-    from jingmin.messaging.transports import TransportError
 
     channel = Channel.objects.get(pk=channel_id)
     if channel.uses_console or channel.transport != Channel.Transport.LINE:
         return False
-    transport = delivery.transport_for(channel)
-    try:
-        q = transport.quota()
-        used = transport.consumption()
-    except TransportError as exc:
-        logger.warning("quota of channel %s: %s", channel.slug, exc)
-        return False
-    Channel.objects.filter(pk=channel_id).update(
-        monthly_quota=q["value"] if q["type"] == "limited" else None,
-        remote_usage=used,
-        remote_checked_at=timezone.now(),
-    )
-    return True
+    user = get_user_model().objects.filter(pk=acting_user_id).first() if acting_user_id else None
+    return actions.refresh_quotas(acting_user=user, channels=[channel]).get(channel.slug) == "ok"
+
+
+@task()
+def refresh_all_quotas():
+    """Daily (``SCHEDULE["line_quota_refresh"]``): every LINE channel with an API host; failures per channel."""
+    from jingmin.messaging import actions
+
+    return actions.refresh_quotas()
+
+
+@task()
+def purge_expired_messaging():
+    """Daily (``SCHEDULE["messaging_purge"]``): closed tips and webhook event records past retention."""
+    from jingmin.messaging import actions
+
+    return actions.purge_expired()
+
+
+@task()
+def fetch_friend_profile(contact_id):
+    """A resident added the account as a friend: read their LINE display name."""
+    from jingmin.messaging import actions
+    from jingmin.messaging.models import Contact
+
+    contact = Contact.objects.select_related("channel").filter(pk=contact_id).first()
+    if contact is None or contact.kind != Contact.Kind.USER or not contact.address:
+        return None
+    return actions.refresh_friend_names(channel=contact.channel, contacts=[contact], via="follow")
+
+
+@task()
+def refresh_friend_names(channel_id, acting_user_id=None):
+    """The station's "refresh names" button: read every active friend's LINE display name."""
+    from django.contrib.auth import get_user_model
+
+    from jingmin.messaging import actions
+    from jingmin.messaging.models import Channel
+
+    channel = Channel.objects.get(pk=channel_id)
+    user = get_user_model().objects.filter(pk=acting_user_id).first() if acting_user_id else None
+    return actions.refresh_friend_names(acting_user=user, channel=channel, via="station")

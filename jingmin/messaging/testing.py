@@ -12,6 +12,8 @@ part of the LINE Messaging API contract Jingmin uses:
 ``GET /v2/bot/message/{id}/content``  the bytes given to :meth:`FakeLineServer.add_content` (404 otherwise)
 ``GET /v2/bot/message/quota``         ``{"type": "none"}`` or ``{"type": "limited", "value": N}``
 ``GET /v2/bot/message/quota/consumption``  ``{"totalUsage": N}``
+``GET /v2/bot/profile/{userId}``      ``{"displayName", "userId", "pictureUrl"?, "statusMessage"?, "language"?}``
+                                      for users given to :meth:`FakeLineServer.add_profile`; 404 otherwise
 ====================================  =====================================================
 
 Validation follows the published reference: ``Authorization: Bearer <token>``
@@ -282,6 +284,7 @@ class FakeLineServer:
         retry_after: value of ``Retry-After`` on injected 429s (``None`` omits the header, as real LINE does).
         groups: ``{group_id: name}`` or ``{group_id: {"groupName", "pictureUrl", "memberCount"}}`` the bot is in.
         left_groups: group IDs the bot has left (push -> 400 invalid 'to', summary -> 404).
+        profiles: ``{user_id: display_name}`` of the friends whose profile can be read (others: 404).
         quota_limit: monthly limit (``None`` -> quota type ``"none"``); exceeding it gives 429.
         strict_ids: require well-formed ``U…``/``C…``/``R…`` IDs (32 hex), as LINE does.
         stats_file: where :meth:`write_stats` writes (also on ``GET /__stats`` and :meth:`stop`).
@@ -300,6 +303,7 @@ class FakeLineServer:
         retry_after: float | None = 1,
         groups: Mapping[str, Any] | None = None,
         left_groups: Iterable[str] = (),
+        profiles: Mapping[str, str] | None = None,
         quota_limit: int | None = None,
         strict_ids: bool = True,
         stats_file: str | os.PathLike[str] | None = None,
@@ -335,6 +339,9 @@ class FakeLineServer:
                 )
         self.left_groups: set[str] = set(left_groups)
         self.contents: dict[str, tuple[bytes, str]] = {}
+        self.profiles: dict[str, dict[str, Any]] = {}
+        for uid, name in (profiles or {}).items():
+            self.add_profile(uid, name)
 
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -403,6 +410,34 @@ class FakeLineServer:
         """Make ``GET /v2/bot/message/{message_id}/content`` answer ``data``."""
         with self._lock:
             self.contents[message_id] = (bytes(data), content_type)
+
+    def add_profile(
+        self,
+        user_id: str,
+        display_name: str,
+        *,
+        picture_url: str | None = None,
+        status_message: str | None = None,
+        language: str | None = None,
+    ) -> None:
+        """Make ``GET /v2/bot/profile/{user_id}`` answer this friend's profile (unknown users get 404)."""
+        with self._lock:
+            self.profiles[user_id] = {
+                "displayName": display_name,
+                "pictureUrl": picture_url,
+                "statusMessage": status_message,
+                "language": language,
+            }
+
+    def remove_profile(self, user_id: str) -> None:
+        """The user blocked the account or was never a friend: their profile answers 404."""
+        with self._lock:
+            self.profiles.pop(user_id, None)
+
+    def set_consumption(self, total_usage: int) -> None:
+        """Set this month's usage reported by ``GET /v2/bot/message/quota/consumption``."""
+        with self._lock:
+            self._consumption = int(total_usage)
 
     def leave_group(self, group_id: str) -> None:
         """Simulate the bot leaving (or being kicked from) a group."""
@@ -663,6 +698,11 @@ class FakeLineServer:
                 if method == "GET"
                 else _error(405, "Method Not Allowed")
             )
+        m = re.fullmatch(r"/v2/bot/profile/([^/]+)", path)
+        if m:
+            return (
+                ("profile", {"userId": m.group(1)}) if method == "GET" else _error(405, "Method Not Allowed")
+            )
         m = re.fullmatch(r"/v2/bot/message/([^/]+)/content", path)
         if m:
             return (
@@ -690,6 +730,15 @@ class FakeLineServer:
         if endpoint == "consumption":
             with self._lock:
                 return _Reply(200, {"totalUsage": self._consumption})
+        if endpoint == "profile":
+            uid = params["userId"]
+            with self._lock:
+                info = self.profiles.get(uid)
+            if info is None:
+                return _error(404, MSG_NOT_FOUND)
+            out = {"displayName": info["displayName"], "userId": uid}
+            out.update({k: v for k, v in info.items() if k != "displayName" and v is not None})
+            return _Reply(200, out)
         if endpoint == "group_member_count":
             with self._lock:
                 info = self.groups.get(params["groupId"])

@@ -16,8 +16,24 @@ from django.views.decorators.http import require_POST
 
 from jingmin.audit import log as audit
 from jingmin.messaging import actions, delivery
-from jingmin.messaging.forms import CampaignForm, ChannelForm, ContactForm, EmailContactForm, TemplateForm
-from jingmin.messaging.models import Campaign, Channel, Contact, Delivery, Dispatch, MessageTemplate, Tip
+from jingmin.messaging.forms import (
+    CampaignForm,
+    ChannelForm,
+    ContactForm,
+    EmailContactForm,
+    RetentionForm,
+    TemplateForm,
+)
+from jingmin.messaging.models import (
+    Campaign,
+    Channel,
+    Contact,
+    Delivery,
+    Dispatch,
+    MessageTemplate,
+    RetentionSettings,
+    Tip,
+)
 from jingmin.messaging.transports.line import parse_events, verify_signature
 from jingmin.org import roles
 from jingmin.org.scoping import user_unit
@@ -310,7 +326,7 @@ def channel_refresh_quota(request, slug):
     channel = get_object_or_404(Channel.objects.visible_to(request.user), slug=slug)
     from jingmin.messaging.tasks import refresh_quota
 
-    refresh_quota.enqueue(channel.pk)
+    refresh_quota.enqueue(channel.pk, request.user.pk)
     messages.success(request, _("The quota will be read from LINE in a moment."))
     return redirect("messaging:channel_list")
 
@@ -343,17 +359,45 @@ def contact_list(request):
             "email_channels": Channel.objects.visible_to(request.user).filter(
                 transport=Channel.Transport.EMAIL
             ),
+            "line_channels": [
+                c
+                for c in Channel.objects.visible_to(request.user).filter(
+                    transport=Channel.Transport.LINE, is_active=True
+                )
+                if _sees_line_ids(request.user, c)
+            ]
+            if roles.can(request.user, "messaging.manage_contacts")
+            else [],
         },
     )
 
 
-def _sees_line_ids(user, contact):
-    """Resident LINE IDs stay with the station: shown to its own people (station or beat), not above."""
+@login_required
+@require_POST
+def contact_refresh_names(request, slug):
+    """Read the LINE display names of the channel's friends again (in the background)."""
+    require(request.user, "messaging.manage_contacts")
+    channel = get_object_or_404(
+        Channel.objects.visible_to(request.user), slug=slug, transport=Channel.Transport.LINE
+    )
+    if not _sees_line_ids(request.user, channel):
+        raise PermissionDenied(_("Friends' names stay with the station."))
+    from jingmin.messaging.tasks import refresh_friend_names
+
+    refresh_friend_names.enqueue(channel.pk, request.user.pk)
+    messages.success(request, _("The friends' LINE names will be read in a moment."))
+    return redirect("messaging:contact_list")
+
+
+def _sees_line_ids(user, contact_or_channel):
+    """Resident LINE IDs (and LINE display names) stay with the station: shown to its own people
+    (station or beat), not above."""
+    channel = getattr(contact_or_channel, "channel", contact_or_channel)
     unit = user_unit(user)
     return (
         roles.can(user, "messaging.manage_contacts")
         and unit is not None
-        and unit.path.startswith(contact.channel.unit.path)
+        and unit.path.startswith(channel.unit.path)
     )
 
 
@@ -390,8 +434,14 @@ def contact_detail(request, pk):
                 messages.success(request, _("Saved."))
                 return redirect("messaging:contact_detail", pk=contact.pk)
     show_id = _sees_line_ids(request.user, contact)
-    if show_id and contact.address:
-        audit.record("messaging.view_contact_address", actor=request.user, obj=contact, unit=contact.unit)
+    if show_id and (contact.address or contact.display_name):
+        audit.record(
+            "messaging.view_contact_address",
+            actor=request.user,
+            obj=contact,
+            unit=contact.unit,
+            extra={"display_name": bool(contact.display_name)},
+        )
     deliveries = contact.deliveries.select_related("campaign").order_by("-id")[:20]
     return render(
         request,
@@ -437,7 +487,14 @@ def tip_list(request):
         tips = tips.filter(status=status)
     page = Paginator(tips, 50).get_page(request.GET.get("page"))
     return render(
-        request, "messaging/tip_list.html", {"page": page, "status": status, "statuses": Tip.Status.choices}
+        request,
+        "messaging/tip_list.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": Tip.Status.choices,
+            "retention": RetentionSettings.get(),
+        },
     )
 
 
@@ -474,6 +531,48 @@ def partner_messages(request):
     require(request.user, "messaging.partner_messages")
     tips = Tip.objects.for_partner(request.user).select_related("group")[:200]
     return render(request, "messaging/partner_messages.html", {"tips": tips})
+
+
+# ---------------------------------------------------------------------------- retention
+
+
+@login_required
+def retention(request):
+    """How long closed tips and webhook event records are kept; what is due for deletion; purge now."""
+    require(request.user, "messaging.manage_retention")
+    config = RetentionSettings.get()
+    form = RetentionForm(
+        request.POST if request.method == "POST" and "save" in request.POST else None,
+        initial={"closed_tip_days": config.closed_tip_days, "webhook_event_days": config.webhook_event_days},
+    )
+    if request.method == "POST":
+        if "purge" in request.POST:
+            counts = actions.purge_expired(acting_user=request.user)
+            messages.success(
+                request,
+                _("Deleted %(tips)s closed tips (%(images)s images) and %(events)s webhook event records.")
+                % counts,
+            )
+            return redirect("messaging:retention")
+        if form.is_valid():
+            try:
+                actions.save_retention(acting_user=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("messaging:retention")
+    due = actions.purge_expired(dry_run=True)
+    return render(
+        request,
+        "messaging/retention.html",
+        {
+            "form": form,
+            "config": config,
+            "due": due,
+            "open_tips": Tip.objects.exclude(status="closed").count(),
+        },
+    )
 
 
 # ---------------------------------------------------------------------------- webhook

@@ -21,6 +21,7 @@ def jingmin(request):
         "jm_can_messaging": roles.can(user, "messaging.view"),
         "jm_can_tips": roles.can(user, "messaging.read_tips"),
         "jm_can_partner_messages": roles.can(user, "messaging.partner_messages"),
+        "jm_can_messaging_retention": roles.can(user, "messaging.manage_retention"),
         "jm_can_analytics": roles.can(user, "analytics.view_incidents"),
         "jm_demo": settings.DEMO,
     }

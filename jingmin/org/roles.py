@@ -77,6 +77,7 @@ CAPABILITIES = {
     "messaging.manage_contacts": {STATION_CHIEF, BEAT_OFFICER, ADMINISTRATOR},
     "messaging.read_tips": {STATION_CHIEF, PRECINCT_OFFICER, BEAT_OFFICER, INVESTIGATOR, ADMINISTRATOR},
     "messaging.partner_messages": {COMMUNITY_PARTNER},
+    "messaging.manage_retention": {ADMINISTRATOR},
 }
 
 

@@ -1,4 +1,5 @@
-"""Periodic jobs: the nightly visit plans, retention purge and analytics refresh.
+"""Periodic jobs: the nightly visit plans, retention purges (people; messaging tips and webhook
+events), analytics refresh and the LINE quota refresh.
 
 The Django tasks API has no clock, so ``jingmin worker`` runs :func:`tick` once a minute in a
 background thread (and ``jingmin schedule run`` does the same for cron). A job is enqueued once per

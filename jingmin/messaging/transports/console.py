@@ -122,6 +122,16 @@ class ConsoleTransport:
     def message_content(self, message_id: str) -> bytes:
         return b""  # nothing to download: the console never received anything
 
+    def profile(self, user_id: str) -> dict[str, Any]:
+        """The console knows no names: an empty display name (the contact stays unnamed)."""
+        return {
+            "userId": user_id,
+            "displayName": "",
+            "pictureUrl": None,
+            "statusMessage": None,
+            "language": None,
+        }
+
     def quota(self) -> dict[str, Any]:
         return {"type": "none", "value": None}
 

@@ -10,6 +10,7 @@ Only the small part of the Messaging API that Jingmin uses is wrapped:
 * ``GET  /v2/bot/message/{id}/content`` (data host) -> :meth:`LineTransport.message_content`
 * ``GET  /v2/bot/message/quota``      -> :meth:`LineTransport.quota`
 * ``GET  /v2/bot/message/quota/consumption`` -> :meth:`LineTransport.consumption`
+* ``GET  /v2/bot/profile/{userId}``  -> :meth:`LineTransport.profile` (404: not a friend / unknown user)
 
 Exactly-once delivery relies on LINE's retry key: every push/multicast carries an
 ``X-Line-Retry-Key`` (a UUID chosen by the caller and *reused on every retry of
@@ -471,6 +472,26 @@ class LineTransport:
             lambda: self._blob.get_message_content_with_http_info(message_id, _request_timeout=self.timeout)
         )
         return bytes(resp.data)
+
+    def profile(self, user_id: str) -> dict[str, Any]:
+        """A friend's profile: ``{"userId", "displayName", "pictureUrl", "statusMessage", "language"}``.
+
+        LINE answers 404 for a user who is not (or no longer) a friend of the account, or unknown;
+        that surfaces as a permanent :class:`TransportError` with ``status == 404``.
+        """
+        if not isinstance(user_id, str) or not user_id:
+            raise ValueError("user_id must be a non-empty string")
+        resp = self._call(
+            lambda: self._api.get_profile_with_http_info(user_id, _request_timeout=self.timeout)
+        )
+        data = resp.data
+        return {
+            "userId": data.user_id,
+            "displayName": data.display_name,
+            "pictureUrl": data.picture_url,
+            "statusMessage": data.status_message,
+            "language": data.language,
+        }
 
     def quota(self) -> dict[str, Any]:
         """Monthly message quota: ``{"type": "limited"|"none", "value": N|None}``."""
