@@ -15,6 +15,8 @@ def pytest_configure(config):
     settings.WHITENOISE_AUTOREFRESH = True
     # the same behaviour on SQLite and PostgreSQL runs; tests of two-factor sign-in switch it on
     settings.OTP_REQUIRED = False
+    # layer freshness is tested strictly: every request re-checks its token and the versions
+    settings.JINGMIN_LAYER_RECHECK_SECONDS = 0.0
 
 
 import pytest  # noqa: E402

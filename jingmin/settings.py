@@ -105,6 +105,10 @@ TEMPLATES = [
     }
 ]
 
+# e-map layers: how long a server process may reuse its check of a bearer token and of the layer
+# versions (0 = check on every request). Revocation and writes reach other processes within this time.
+JINGMIN_LAYER_RECHECK_SECONDS = float(os.environ.get("JINGMIN_LAYER_RECHECK_SECONDS", "0.5"))
+
 DATABASES = {
     "default": dj_database_url.parse(
         DATABASE_URL, conn_max_age=int(os.environ.get("JINGMIN_DB_CONN_MAX_AGE", "60"))

@@ -11,9 +11,12 @@ versions in one query.
 
 import datetime
 import random
+import time
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from ninja.security import APIKeyCookie, HttpBearer
@@ -98,21 +101,58 @@ def ensure_versions():
     return tuple(row) if row else None
 
 
+_checks = {}  # token digest -> (monotonic time of the check, the token query's row)
+
+
+def recheck_seconds():
+    """How long a process may reuse a token check (and the versions read with it): 0 = every request."""
+    return float(getattr(settings, "JINGMIN_LAYER_RECHECK_SECONDS", 0.0))
+
+
+def _recent_check(digest, now):
+    ttl = recheck_seconds()
+    if ttl <= 0:
+        return None
+    hit = _checks.get(digest)
+    if hit is None or time.monotonic() - hit[0] >= ttl:
+        return None
+    row = hit[1]
+    if row[3] is not None and row[3] <= now:  # expired since the check
+        return None
+    return row
+
+
+def _remember_check(digest, row):
+    if recheck_seconds() <= 0:
+        return
+    if len(_checks) >= MAX_CONTEXTS:
+        _checks.clear()
+    _checks[digest] = (time.monotonic(), row)
+
+
 def for_token(raw):
     """(user, token) for a live bearer token, with unit, roles and versions attached; None otherwise.
 
-    The token row and the versions are read on every request (one small query), so revocation and expiry
-    take effect at once. The user's fields, roles and unit come from a per-process cache that is used
+    The token row and the versions are read by one small query, on every request unless
+    ``JINGMIN_LAYER_RECHECK_SECONDS`` (default 0.5 s; 0 in the test suite) lets a process reuse its last
+    check of the same token for that long: a revoked token, a write (new versions) then reach this process
+    within that time; expiry is always checked against the clock. The user's fields, roles and unit come from a per-process cache that is used
     only while the ``auth`` and ``org`` versions are those just read (any write to users, groups,
     membership, officer profiles or units changes them); otherwise a second query reads them afresh.
     """
     now = timezone.now()
+    digest = ApiToken.hash(raw)
     with connection.cursor() as cursor:
-        cursor.execute(_sql_for(True), [ApiToken.hash(raw), connection.ops.adapt_datetimefield_value(now)])
-        row = cursor.fetchone()
+        row = _recent_check(digest, now)
         if row is None:
-            return None
-        token_id, user_id, last_used_at, expires_at = row[0], row[1], _dt(row[2]), _dt(row[3])
+            cursor.execute(_sql_for(True), [digest, connection.ops.adapt_datetimefield_value(now)])
+            row = cursor.fetchone()
+            if row is None:
+                _checks.pop(digest, None)
+                return None
+            row = (row[0], row[1], _dt(row[2]), _dt(row[3]), *row[4:])
+            _remember_check(digest, row)
+        token_id, user_id, last_used_at, expires_at = row[0], row[1], row[2], row[3]
         versions = None if row[4] is None else tuple(row[4:])
         stamp = None if versions is None else (versions[2], versions[3])
         hit = _contexts.get(user_id)
@@ -135,6 +175,9 @@ def for_token(raw):
     _attach(user, user_row[n_user:], versions)
     if last_used_at is None or (now - last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
+        hit = _checks.get(digest)
+        if hit is not None:
+            _checks[digest] = (hit[0], (*hit[1][:2], now, *hit[1][3:]))
     token = _from_db(
         ApiToken,
         ("id", "user_id", "last_used_at", "expires_at"),
@@ -206,3 +249,13 @@ class LayerSession(APIKeyCookie):
 
 
 LAYER_AUTH = [LayerBearer(), LayerSession()]
+
+
+def _forget_checks(**_kwargs):
+    """A token or user written in this process: its next layer request checks again at once."""
+    _checks.clear()
+
+
+post_save.connect(_forget_checks, sender=ApiToken, dispatch_uid="layerctx-token-saved")
+post_delete.connect(_forget_checks, sender=ApiToken, dispatch_uid="layerctx-token-deleted")
+post_save.connect(_forget_checks, sender=get_user_model(), dispatch_uid="layerctx-user-saved")
