@@ -256,6 +256,18 @@ def readable_stations(user):
     return stations.order_by("path")
 
 
+def readable_settings(user):
+    """``[(station, setting or None)]`` for the stations ``user`` may read (one query for the settings)."""
+    stations = list(readable_stations(user))
+    by_station = {
+        s.unit_id: s
+        for s in NearRepeatWarningSetting.objects.filter(unit__in=stations)
+        .select_related("updated_by")
+        .prefetch_related("tags")
+    }
+    return [(st, by_station.get(st.pk)) for st in stations]
+
+
 @transaction.atomic
 def save_warning_setting(*, acting_user, station, enabled, tags=()):
     """Switch a station's near-repeat warnings to the community on or off and choose extra tags.

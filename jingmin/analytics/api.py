@@ -330,14 +330,7 @@ def warning_settings(request):
     """Each station in the caller's jurisdiction: whether near-repeat alerts are also sent to its
     community (neighbourhood-watch contacts of the affected villages) and with which extra tags."""
     require(request.user, "analytics.view_alerts")
-    stations = list(_stations(request.user))
-    by_station = {
-        s.unit_id: s
-        for s in NearRepeatWarningSetting.objects.filter(unit__in=stations)
-        .select_related("updated_by")
-        .prefetch_related("tags")
-    }
-    return [_setting_out(st, by_station.get(st.pk)) for st in stations]
+    return [_setting_out(st, setting) for st, setting in actions.readable_settings(request.user)]
 
 
 @router.get("/near-repeat/warning-settings/{code}")

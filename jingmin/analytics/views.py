@@ -302,16 +302,10 @@ def alert_ack(request, pk):
 def warning_settings(request):
     """Each station in the user's jurisdiction: are near-repeat alerts also sent to its community?"""
     require(request.user, "analytics.view_alerts")
-    stations = list(actions.readable_stations(request.user))
-    by_station = {
-        s.unit_id: s
-        for s in NearRepeatWarningSetting.objects.filter(unit__in=stations)
-        .select_related("updated_by")
-        .prefetch_related("tags")
-    }
     manageable = set(actions.manageable_stations(request.user).values_list("pk", flat=True))
     rows = [
-        {"station": st, "setting": by_station.get(st.pk), "can_edit": st.pk in manageable} for st in stations
+        {"station": st, "setting": setting, "can_edit": st.pk in manageable}
+        for st, setting in actions.readable_settings(request.user)
     ]
     return render(request, "analytics/warning_settings.html", {"rows": rows})
 
