@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from jingmin.org.models import ApiToken
+from jingmin.org.otp import session_user
 
 logger = logging.getLogger("jingmin.api")
 
@@ -22,10 +23,7 @@ class SessionAuth(APIKeyCookie):
     param_name = "sessionid"
 
     def authenticate(self, request, key):
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.is_active:
-            return user
-        return None
+        return session_user(request)
 
 
 class BearerToken(HttpBearer):
@@ -59,6 +57,10 @@ def error(request, status, message, errors=None):
 
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request, exc):
+    if getattr(request, "otp_missing", False):
+        return error(
+            request, 401, _("Enter the 6-digit code from your authenticator app first (two-factor sign-in).")
+        )
     return error(request, 401, _("Authentication required: sign in or send a valid bearer token."))
 
 

@@ -12,6 +12,7 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,12 +25,32 @@ from jingmin.audit import log as audit
 from jingmin.org import roles
 
 EXEMPT_PREFIXES = ("/static/", "/login/", "/logout/", "/i18n/", "/healthz", "/account/otp/", "/api/")
+API_PREFIX = "/api/"
 
 
 def otp_required_for(user):
     if not settings.OTP_REQUIRED or not user.is_authenticated:
         return False
     return user.is_superuser or bool(roles.roles_of(user) & set(settings.OTP_ROLES))
+
+
+def needs_code(user):
+    """A signed-in user of a sensitive role whose session has not confirmed a code yet."""
+    return otp_required_for(user) and not user.is_verified()
+
+
+def session_user(request):
+    """The browser session's user when it may act: active, and verified when its role needs a code.
+
+    Every authentication that trusts the session cookie (the JSON API, the e-map layers) goes through
+    this, so a password alone never opens what the second factor protects.
+    """
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    if needs_code(user):
+        return None
+    return user
 
 
 def verify_user_token(user, token):
@@ -51,12 +72,15 @@ class OTPRequiredMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if (
-            user is not None
-            and not request.path.startswith(EXEMPT_PREFIXES)
-            and otp_required_for(user)
-            and not user.is_verified()
-        ):
+        if user is not None and request.path.startswith(API_PREFIX) and needs_code(user):
+            # the API answers 401 to a session that has only given its password; a bearer token
+            # (issued only after the code) still authenticates the request itself
+            with transaction.atomic():
+                audit.record("auth.otp_missing", actor=user, extra={"path": request.path[:200]})
+            request.user = AnonymousUser()
+            request.otp_missing = True
+            return self.get_response(request)
+        if user is not None and not request.path.startswith(EXEMPT_PREFIXES) and needs_code(user):
             target = "otp_verify" if user_has_device(user, confirmed=True) else "otp_setup"
             return redirect(f"{reverse(target)}?next={request.get_full_path()}")
         return self.get_response(request)

@@ -22,6 +22,7 @@ from django.utils.dateparse import parse_datetime
 from ninja.security import APIKeyCookie, HttpBearer
 
 from jingmin.org.models import ApiToken, Officer, Unit
+from jingmin.org.otp import session_user
 from jingmin.places.models import LayerVersion
 
 USER_FIELDS = ("id", "username", "is_active", "is_superuser", "is_staff")
@@ -242,10 +243,8 @@ class LayerSession(APIKeyCookie):
     param_name = "sessionid"
 
     def authenticate(self, request, key):
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.is_active:
-            return for_user(user)
-        return None
+        user = session_user(request)
+        return for_user(user) if user is not None else None
 
 
 LAYER_AUTH = [LayerBearer(), LayerSession()]
