@@ -8,7 +8,6 @@ cells above ``SHARE`` of the peak density (plus every significant hot cell), wit
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import math
@@ -26,6 +25,7 @@ from jingmin.analytics.engine.gistar import gi_star
 from jingmin.analytics.engine.grid import Grid, check_grid_size
 from jingmin.analytics.engine.kde import grid_kde
 from jingmin.analytics.models import Incident, IncidentCategory
+from jingmin.exports import SafeWriter
 from jingmin.geo.proj import to_twd97, to_wgs84
 
 DEFAULT_CELL = 100.0
@@ -317,7 +317,7 @@ CSV_FIELDS = ["row", "col", "x_3826", "y_3826", "lon", "lat", "density_per_km2",
 
 def to_csv(layer):
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = SafeWriter(out, lineterminator="\n")
     writer.writerow(CSV_FIELDS)
     grid = layer["meta"].get("grid")
     for f in layer["features"]:

@@ -1,15 +1,14 @@
-import csv
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from jingmin.audit import log as audit
 from jingmin.audit.models import AuditEvent
+from jingmin.exports import csv_response
 from jingmin.org.roles import can
 
 
@@ -57,11 +56,6 @@ def event_list(request):
     )
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @login_required
 def event_csv(request):
     if not can(request.user, "audit.view"):
@@ -70,7 +64,6 @@ def event_csv(request):
     audit.record(
         "audit.export", actor=request.user, obj=("audit.log", "csv"), extra=dict(request.GET.items())
     )
-    writer = csv.writer(_Echo())
     header = [
         "id",
         "at",
@@ -83,25 +76,19 @@ def event_csv(request):
         "request_id",
         "hash",
     ]
-
-    def rows():
-        yield "\ufeff" + writer.writerow(header)
-        for e in qs.iterator(chunk_size=2000):
-            yield writer.writerow(
-                [
-                    e.id,
-                    e.at.isoformat(),
-                    e.actor_name,
-                    e.action,
-                    e.object_type,
-                    e.object_id,
-                    e.unit_code,
-                    e.reason,
-                    e.request_id,
-                    e.hash,
-                ]
-            )
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="audit.csv"'
-    return response
+    rows = (
+        [
+            e.id,
+            e.at.isoformat(),
+            e.actor_name,
+            e.action,
+            e.object_type,
+            e.object_id,
+            e.unit_code,
+            e.reason,
+            e.request_id,
+            e.hash,
+        ]
+        for e in qs.iterator(chunk_size=2000)
+    )
+    return csv_response("audit.csv", header, rows, stream=True)

@@ -1,6 +1,3 @@
-import csv
-import io
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,6 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from jingmin.exports import table_response
 from jingmin.org import roles
 from jingmin.places import actions
 from jingmin.places.forms import ImportForm, PlaceForm, apply_errors
@@ -92,29 +90,7 @@ def export(request, qs, fmt):
         obj=("places.place", "export"),
         extra={"format": fmt, "count": qs.count()},
     )
-    if fmt == "csv":
-        out = io.StringIO()
-        out.write("\ufeff")
-        writer = csv.writer(out)
-        writer.writerow(EXPORT_COLUMNS)
-        writer.writerows(_export_rows(qs))
-        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="places.csv"'
-        return response
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("places")
-    ws.append(EXPORT_COLUMNS)
-    for row in _export_rows(qs):
-        ws.append(row)
-    buf = io.BytesIO()
-    wb.save(buf)
-    response = HttpResponse(
-        buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = 'attachment; filename="places.xlsx"'
-    return response
+    return table_response(fmt, "places", EXPORT_COLUMNS, _export_rows(qs))
 
 
 @login_required
