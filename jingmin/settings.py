@@ -147,10 +147,12 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.AllowAllUsersModelBackend",
 ]
 
-# django-axes: 5 failures lock the account for 15 minutes.
+# django-axes: 5 failures for one username from one address lock that pair for 15 minutes, doubling
+# with each further lockout of the pair within 24 h (jingmin/org/lockout.py).
 AXES_FAILURE_LIMIT = int(os.environ.get("JINGMIN_LOCKOUT_FAILURES", "5"))
-AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("JINGMIN_LOCKOUT_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = ["username"]
+LOCKOUT_MINUTES = int(os.environ.get("JINGMIN_LOCKOUT_MINUTES", "15"))
+AXES_COOLOFF_TIME = "jingmin.org.lockout.cool_off"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "jingmin.org.views.locked_out"
 AXES_VERBOSE = False

@@ -7,7 +7,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from jingmin.audit import log as audit
-from jingmin.org import roles
+from jingmin.org import lockout, roles
 from jingmin.org.models import ApiToken, Unit
 from jingmin.org.otp import otp_required_for, verify_user_token
 from jingmin.org.scoping import user_unit
@@ -61,9 +61,9 @@ def create_token(request, payload: TokenIn):
     try:
         user = authenticate(request, username=payload.username, password=payload.password)
     except AxesBackendPermissionDenied:
-        return 429, {"detail": _("Too many failed sign-in attempts: this account is locked for 15 minutes.")}
+        return 429, {"detail": lockout.locked_message(request)}
     if getattr(request, "axes_locked_out", False):
-        return 429, {"detail": _("Too many failed sign-in attempts: this account is locked for 15 minutes.")}
+        return 429, {"detail": lockout.locked_message(request)}
     if user is None:
         return 401, {"detail": _("Wrong username or password.")}
     if not user.is_active:
@@ -72,6 +72,7 @@ def create_token(request, payload: TokenIn):
         return 401, {
             "detail": _("This account needs the 6-digit code from its authenticator app (field “otp”).")
         }
+    lockout.clear_failures(request, user)
     token, raw = ApiToken.issue(user)
     audit.record("auth.token_issued", actor=user, obj=token, unit=user_unit(user))
     return 200, {"token": raw, "expires_at": token.expires_at.isoformat()}

@@ -4,6 +4,7 @@ Roles are Django groups named by code. Capabilities are checked with :func:`can`
 endpoints ask for a capability, never for a role name, so a bureau can re-map roles in one place.
 """
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 BUREAU_ANALYST = "bureau_analyst"
@@ -38,6 +39,7 @@ CAPABILITIES = {
     "org.manage_training": SUPERVISORS,
     "org.view_training": POLICE,
     "org.import_units": {ADMINISTRATOR},
+    "org.unlock_signin": {ADMINISTRATOR},
     "geo.view_map": POLICE | {SOCIAL_LIAISON, COMMUNITY_PARTNER},
     "audit.view": {ADMINISTRATOR},
     "analytics.view": {BUREAU_ANALYST, PRECINCT_OFFICER, STATION_CHIEF, ADMINISTRATOR},
@@ -101,3 +103,11 @@ def can(user, capability):
     if user.is_superuser:
         return True
     return bool(roles_of(user) & CAPABILITIES.get(capability, set()))
+
+
+def require(user, capability, message=None):
+    """PermissionDenied (403) unless the user holds the capability; the one check every app uses."""
+    if not can(user, capability):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied(message or gettext("You do not have permission to do this."))

@@ -11,4 +11,5 @@ urlpatterns = [
     path("training/", views.training_list, name="training_list"),
     path("training/new/", views.training_create, name="training_create"),
     path("training/<int:pk>/", views.training_detail, name="training_detail"),
+    path("lockouts/", views.lockout_list, name="lockout_list"),
 ]

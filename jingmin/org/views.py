@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from jingmin.audit import log as audit
 from jingmin.audit.models import AuditEvent
 from jingmin.audit.reason import reason_required
-from jingmin.org import actions, roles
+from jingmin.org import actions, lockout, roles
 from jingmin.org.forms import AttendanceForm, LoginForm, TrainingSessionForm, UnitImportForm
 from jingmin.org.importer import ImportFailed, import_units
 from jingmin.org.models import Officer, TrainingSession, Unit, Village
@@ -26,7 +26,7 @@ class LoginView(auth_views.LoginView):
 
 def locked_out(request, credentials=None, *args, **kwargs):
     """django-axes lockout response: a clear message, JSON for the API."""
-    message = _("Too many failed sign-in attempts: this account is locked for 15 minutes.")
+    message = lockout.locked_message(request)
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message}, status=429)
     form = LoginForm(request)
@@ -227,3 +227,33 @@ def unit_import(request):
             )
             return redirect("org:unit_import")
     return render(request, "org/unit_import.html", {"form": form, "errors": errors, "result": result})
+
+
+@login_required
+def lockout_list(request):
+    """Administrators: the username/address pairs locked out now, and unlocking one."""
+    from axes.models import AccessAttempt
+
+    roles.require(request.user, "org.unlock_signin", _("Only administrators may unlock sign-ins."))
+    if request.method == "POST":
+        attempt = (
+            AccessAttempt.objects.filter(pk=request.POST.get("attempt") or 0).first()
+            if (request.POST.get("attempt") or "").isdigit()
+            else None
+        )
+        if attempt is None:
+            messages.error(request, _("This lockout has already ended or been lifted."))
+        else:
+            lockout.unlock(acting_user=request.user, attempt=attempt)
+            messages.success(
+                request,
+                _("Signing in as %(user)s from %(ip)s is unlocked.")
+                % {"user": attempt.username, "ip": attempt.ip_address},
+            )
+        return redirect("org:lockout_list")
+    from django.conf import settings as conf
+
+    attempts = AccessAttempt.objects.filter(failures_since_start__gte=conf.AXES_FAILURE_LIMIT).order_by(
+        "-attempt_time"
+    )
+    return render(request, "org/lockout_list.html", {"attempts": attempts[:200]})
