@@ -339,7 +339,7 @@ def warning_template(station):
 
 def warning_values(station, villages, until):
     """The template's values: villages (zh-Hant / English), the window's end (ROC / ISO date)."""
-    from jingmin.org.templatetags.roc import roc_date
+    from jingmin.org.dates import roc_date
 
     day = timezone.localtime(until).date()
     return {

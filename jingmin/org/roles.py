@@ -105,9 +105,16 @@ def can(user, capability):
     return bool(roles_of(user) & CAPABILITIES.get(capability, set()))
 
 
-def require(user, capability, message=None):
-    """PermissionDenied (403) unless the user holds the capability; the one check every app uses."""
-    if not can(user, capability):
-        from django.core.exceptions import PermissionDenied
+def require(user, capability, message=None, unit=None):
+    """PermissionDenied (403) unless the user holds the capability — the one check every app uses.
 
+    With ``unit``, the unit must also lie inside the user's jurisdiction (its subtree)."""
+    from django.core.exceptions import PermissionDenied
+
+    if not can(user, capability):
         raise PermissionDenied(message or gettext("You do not have permission to do this."))
+    if unit is not None:
+        from jingmin.org.models import Unit
+
+        if not Unit.objects.visible_to(user).filter(pk=unit.pk).exists():
+            raise PermissionDenied(gettext("This unit is outside your jurisdiction."))

@@ -4,7 +4,7 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jingmin.org.templatetags.roc import roc_date, roc_datetime
+from jingmin.org.dates import roc_date, roc_datetime
 
 
 def test_roc_date_examples():

@@ -13,9 +13,9 @@ from django.utils.translation import ngettext
 
 from jingmin.audit import log as audit
 from jingmin.org import roles
+from jingmin.org.dates import to_roc
 from jingmin.org.models import Unit
 from jingmin.org.scoping import user_unit
-from jingmin.org.templatetags.roc import to_roc
 from jingmin.people.models import Person
 from jingmin.places.locate import in_scope, locate_values
 from jingmin.places.models import Place

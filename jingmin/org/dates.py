@@ -1,0 +1,40 @@
+"""Date display shared by actions, exports and templates: the ROC calendar (民國)."""
+
+import datetime as dt
+
+from django.utils import timezone
+from django.utils.translation import get_language
+
+
+def to_roc(value, with_time=False):
+    """民國115年11月29日 (English: ROC 115-11-29); with_time adds HH:MM in Asia/Taipei."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        date, time = value.date(), value.strftime("%H:%M")
+    elif isinstance(value, dt.date):
+        date, time = value, None
+    else:
+        return value
+    year = date.year - 1911
+    if (get_language() or "zh-hant").startswith("en"):
+        text = f"ROC {year}-{date.month:02d}-{date.day:02d}"
+    else:
+        text = (
+            f"民國{year}年{date.month}月{date.day}日"
+            if year > 0
+            else f"民國前{1 - year}年{date.month}月{date.day}日"
+        )
+    if with_time and time:
+        text += f" {time}"
+    return text
+
+
+def roc_date(value):
+    return to_roc(value)
+
+
+def roc_datetime(value):
+    return to_roc(value, with_time=True)
