@@ -139,13 +139,18 @@ def demo_csv(now=None):
     return out.getvalue()
 
 
+AFTER = ("org",)
+
+
+def load(world):
+    load_demo_incidents(world.stdout)
+
+
 def load_demo_incidents(stdout=None):
     """Import the demo incidents unless they exist already (then nothing changes)."""
     from jingmin.analytics.importer import import_incidents
     from jingmin.analytics.models import Incident
-    from jingmin.analytics.seeds import ensure_categories
 
-    ensure_categories()  # after a test flush the seeded categories are gone
     if Incident.objects.filter(is_demo=True).exists():
         return None
     report = import_incidents(demo_csv(), filename="demo-incidents.csv", demo=True, valid_only=True)

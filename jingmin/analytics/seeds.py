@@ -52,3 +52,9 @@ def ensure_warning_template(model=None):
         from jingmin.messaging.models import MessageTemplate as model
     fields = {k: v for k, v in WARNING_TEMPLATE.items() if k != "code"}
     return model.objects.get_or_create(code=WARNING_TEMPLATE["code"], unit=None, defaults=fields)[0]
+
+
+def ensure():
+    """The default incident categories and the near-repeat warning template (idempotent)."""
+    ensure_categories()
+    ensure_warning_template()

@@ -1,4 +1,4 @@
-"""The messaging part of the demo (called by :func:`jingmin.org.demo.load_demo`; idempotent).
+"""The messaging part of the demo (run by the demo orchestrator :mod:`jingmin.demo`; idempotent).
 
 The demo station gets a LINE channel with the slug ``demo`` and the secret ``demo-channel-secret``
 (so its webhook at ``/hooks/line/demo`` can be exercised with signed requests) and no API host:
@@ -12,7 +12,6 @@ from django.contrib.auth import get_user_model
 
 from jingmin.audit import log as audit
 from jingmin.messaging.models import Channel, Contact, Tag
-from jingmin.messaging.seeds import ensure_seeds
 
 DEMO_SLUG = "demo"
 DEMO_SECRET = "demo-channel-secret"
@@ -20,6 +19,13 @@ DEMO_SECRET = "demo-channel-secret"
 
 def _line_id(prefix, n):
     return prefix + hashlib.md5(f"jingmin-demo:{prefix}:{n}".encode()).hexdigest()
+
+
+AFTER = ("org",)
+
+
+def load(world):
+    return load_messaging_demo(world.units)
 
 
 def load_messaging_demo(units):
@@ -46,7 +52,6 @@ def load_messaging_demo(units):
         slug="demo-email",
         defaults={"unit": station, "name": f"{station.name} e-mail", "transport": Channel.Transport.EMAIL},
     )
-    ensure_seeds()  # a flushed test database has lost the rows seeded by migration
     tags = {t.code: t for t in Tag.objects.all()}
     villages = [b.villages.first() for b in beats]
     groups = [

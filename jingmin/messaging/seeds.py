@@ -82,3 +82,8 @@ def ensure_seeds(tag_model=None, template_model=None):
             unit=None,
             defaults={"category": category, "scam_type": scam_type, "title": title, "body": body},
         )
+
+
+def ensure():
+    """The default tags and message templates (run by ``jingmin seed`` and the demo; idempotent)."""
+    ensure_seeds()

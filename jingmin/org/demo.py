@@ -2,7 +2,8 @@
 
 Stations and beats here are *demo units* (named so): each precinct's villages are grouped into
 stations of 4–8 villages in code order, one beat per village. Real bureaus import their own
-units with ``jingmin import units FILE``. Running the demo twice changes nothing.
+units with ``jingmin import units FILE``. Running the demo twice changes nothing. The
+orchestrator (:mod:`jingmin.demo`) runs this first, then every other app's ``demo.load(world)``.
 """
 
 import csv
@@ -13,7 +14,6 @@ from decimal import Decimal
 import numpy as np
 from django.db import transaction
 
-from jingmin.analytics.demo import load_demo_incidents
 from jingmin.audit import log as audit
 from jingmin.org import roles
 from jingmin.org.actions import create_user, ensure_role_groups
@@ -94,7 +94,8 @@ def demo_units():
 
 
 @transaction.atomic
-def load_demo(stdout=None):
+def load(world):
+    """The jurisdiction tree (real geography, demo units), one account per role, training records."""
     load_geography()
     import_units(demo_unit_rows(), "demo-units.csv", demo=True)
     ensure_role_groups()
@@ -117,9 +118,7 @@ def load_demo(stdout=None):
         if made:
             created.append(username)
     _demo_training(units)
-    load_demo_incidents()
-    __import__("jingmin.visits.demo", fromlist=["load"]).load(units)  # strategy 1: places, people, visits
-    __import__("jingmin.messaging.demo", fromlist=["load_messaging_demo"]).load_messaging_demo(units)
+    world.units.update(units)
     if created:
         audit.record("org.load_demo", obj=("org.demo", "tainan"), extra={"users": created})
     return units

@@ -43,26 +43,11 @@ from jingmin.visits.models import (
 SEED = 20261129
 
 
-def ensure_defaults():
-    """Seed categories, visit rules and settings when missing (a flushed test database has none)."""
-    from importlib import import_module
-
-    from django.apps import apps
-
-    from jingmin.people.models import Category as PersonCategory
-    from jingmin.places.models import Category as PlaceCategory
-    from jingmin.visits.models import Config
-
-    if not PlaceCategory.objects.exists():
-        import_module("jingmin.places.migrations.0002_seed_categories").seed(apps, None)
-    if not PersonCategory.objects.exists():
-        import_module("jingmin.people.migrations.0002_seed_categories").seed(apps, None)
-    if not Rule.objects.exists() or not Config.objects.exists():
-        import_module("jingmin.visits.migrations.0002_seed_rules").seed(apps, None)
+AFTER = ("org", "places", "people")
 
 
-def load(units, stdout=None):
-    ensure_defaults()
+def load(world):
+    units = world.units
     if Place.objects.filter(is_demo=True).exists():
         extras = _hours_and_registration(units)
         if extras:

@@ -1,13 +1,14 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from jingmin.org.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
+from jingmin.demo import load_all
+from jingmin.org.demo import DEMO_PASSWORD, DEMO_USERS
 from jingmin.org.models import Unit, Village
 from jingmin.org.roles import ROLE_LABELS
 
 
 class Command(BaseCommand):
-    help = "Load the Tainan demo: geography, demo units, one account per role (idempotent)."
+    help = "Load the Tainan demo: every app's seeds and demo data, one account per role (idempotent)."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -22,7 +23,7 @@ class Command(BaseCommand):
                 "Refusing to create demo accounts: this database is not in demo mode "
                 "(DATABASE_URL is set and JINGMIN_DEMO is off). Pass --demo if you really want them."
             )
-        units = load_demo()
+        units = load_all(stdout=self.stdout).units
         self.stdout.write(
             f"Demo loaded: {Unit.objects.count()} units, {Village.objects.count()} villages. "
             "All data is fictitious except the public geography."
