@@ -22,7 +22,7 @@ urlpatterns = [
     path("places/", include("jingmin.places.urls")),
     path("people/", include("jingmin.people.urls")),
     path("visits/", include("jingmin.visits.urls")),
-    path("audit/", include("jingmin.audit.urls")),
+    path("audit/", include("jingmin.org.auditlog_urls")),
     path("messaging/", include("jingmin.messaging.urls")),
     path("hooks/line/<slug:slug>", messaging_views.line_webhook, name="line_webhook"),
     path("analytics/", include("jingmin.analytics.urls")),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jingmin.audit import views
+from jingmin.org import auditlog as views
 
 app_name = "audit"
 urlpatterns = [

@@ -1,7 +1,8 @@
+"""The audit log pages (org owns them: reading the log is a capability of the roles org defines)."""
+
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -9,7 +10,7 @@ from django.utils.translation import gettext as _
 from jingmin.audit import log as audit
 from jingmin.audit.models import AuditEvent
 from jingmin.exports import csv_response
-from jingmin.org.roles import can
+from jingmin.org.roles import require
 
 
 def _filtered(request):
@@ -37,8 +38,7 @@ def _filtered(request):
 
 @login_required
 def event_list(request):
-    if not can(request.user, "audit.view"):
-        raise PermissionDenied(_("Only administrators may read the audit log."))
+    require(request.user, "audit.view", _("Only administrators may read the audit log."))
     qs, errors = _filtered(request)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     audit.record(
@@ -58,8 +58,7 @@ def event_list(request):
 
 @login_required
 def event_csv(request):
-    if not can(request.user, "audit.view"):
-        raise PermissionDenied(_("Only administrators may read the audit log."))
+    require(request.user, "audit.view", _("Only administrators may read the audit log."))
     qs, errors = _filtered(request)
     audit.record(
         "audit.export", actor=request.user, obj=("audit.log", "csv"), extra=dict(request.GET.items())
