@@ -6,7 +6,7 @@ missing one. Bad parameters answer 422 with field errors.
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -25,18 +25,13 @@ from jingmin.analytics.models import (
     NearRepeatWarningSetting,
 )
 from jingmin.analytics.nearrepeat import active_alerts, warning_info, with_warnings
-from jingmin.apitypes import Limit, Offset
+from jingmin.apitypes import Limit, Offset, limit, page
 from jingmin.org import roles
 from jingmin.org.models import Unit
 from jingmin.org.scoping import user_unit
 
 router = Router(tags=["analytics"])
 MAX_LIMIT = 1000
-
-
-def require(user, capability):
-    if not roles.can(user, capability):
-        raise PermissionDenied(_("You do not have permission to do this."))
 
 
 def scoped_unit(user, code):
@@ -61,7 +56,7 @@ class CategoryOut(Schema):
 @router.get("/categories", response=list[CategoryOut])
 def categories(request):
     """Incident categories (editable configuration)."""
-    require(request.user, "analytics.view_incidents")
+    roles.require(request.user, "analytics.view_incidents")
     return list(IncidentCategory.objects.filter(active=True))
 
 
@@ -102,7 +97,7 @@ def list_incidents(
 ):
     """Incidents in the caller's jurisdiction, newest first; filters: unit subtree, category codes
     (comma-separated), ``since``/``until`` dates (inclusive, Asia/Taipei); ``limit`` ≤ 1000."""
-    require(request.user, "analytics.view_incidents")
+    roles.require(request.user, "analytics.view_incidents")
     errors = {}
     if not 1 <= limit <= MAX_LIMIT:
         errors["limit"] = _("Between 1 and %(n)s.") % {"n": MAX_LIMIT}
@@ -137,7 +132,7 @@ def list_incidents(
 def import_csv(request, file: File[UploadedFile], valid_only: Form[bool] = False):
     """Import incidents from a CSV upload (multipart field ``file``; ``valid_only`` to commit only the
     valid rows). 200 with the report when rows were written; 422 with line-numbered errors otherwise."""
-    require(request.user, "analytics.import_incidents")
+    roles.require(request.user, "analytics.import_incidents")
     try:
         text = file.read().decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -159,7 +154,7 @@ def import_csv(request, file: File[UploadedFile], valid_only: Form[bool] = False
 
 
 def _hotspot_layer(request, unit, categories):
-    require(request.user, "analytics.view")
+    roles.require(request.user, "analytics.view")
     u = scoped_unit(request.user, unit)
     params = hotspot.parse_params(u, request.GET)
     return hotspot.compute(request.user, params)
@@ -210,7 +205,7 @@ def forecast_geojson(
 ):
     """Patrol focus boxes: the unit's top cells covering 1, 5 and 10 % of its area for the next
     ``horizon_days`` (property ``tier``), from the latest nightly run or computed now."""
-    require(request.user, "analytics.view")
+    roles.require(request.user, "analytics.view")
     u = scoped_unit(request.user, unit)
     errors = {}
     cats = hotspot.parse_categories(categories, errors)
@@ -228,9 +223,9 @@ def forecast_geojson(
 
 
 @router.get("/evaluations")
-def evaluations(request, unit: str | None = None, limit: Limit = 20):
+def evaluations(request, unit: str | None = None, limit: limit(200) = 20):
     """Stored backtests (per method: hit rate and PAI per coverage) for units the caller may see."""
-    require(request.user, "analytics.view")
+    roles.require(request.user, "analytics.view")
     qs = Evaluation.objects.visible_to(request.user).select_related("unit")
     if unit:
         qs = qs.filter(unit=scoped_unit(request.user, unit))
@@ -244,7 +239,7 @@ def evaluations(request, unit: str | None = None, limit: Limit = 20):
             "best": e.best,
             "created_at": e.created_at.isoformat(),
         }
-        for e in qs[: max(1, min(limit, 200))]
+        for e in page(qs, limit)
     ]
 
 
@@ -270,7 +265,7 @@ def _alert_out(a, warnings=None):
 @router.get("/near-repeat/alerts")
 def alerts(request):
     """Active near-repeat alerts for the beats in the caller's jurisdiction (acknowledged ones included)."""
-    require(request.user, "analytics.view_alerts")
+    roles.require(request.user, "analytics.view_alerts")
     rows = list(with_warnings(active_alerts(request.user).select_related("acknowledged_by"))[:500])
     warnings = warning_info(rows, request.user)
     return [_alert_out(a, warnings) for a in rows]
@@ -287,7 +282,7 @@ def acknowledge_alert(request, alert_id: int):
 @router.get("/near-repeat/tests")
 def knox_tests(request, unit: str | None = None):
     """Stored Knox tests (latest first) for units the caller may see."""
-    require(request.user, "analytics.view")
+    roles.require(request.user, "analytics.view")
     qs = NearRepeatTest.objects.visible_to(request.user).select_related("unit", "category")
     if unit:
         qs = qs.filter(unit=scoped_unit(request.user, unit))
@@ -329,14 +324,14 @@ def _stations(user):
 def warning_settings(request):
     """Each station in the caller's jurisdiction: whether near-repeat alerts are also sent to its
     community (neighbourhood-watch contacts of the affected villages) and with which extra tags."""
-    require(request.user, "analytics.view_alerts")
+    roles.require(request.user, "analytics.view_alerts")
     return [_setting_out(st, setting) for st, setting in actions.readable_settings(request.user)]
 
 
 @router.get("/near-repeat/warning-settings/{code}")
 def warning_setting(request, code: str):
     """One station's setting (404 outside the caller's jurisdiction or for a unit that is not a station)."""
-    require(request.user, "analytics.view_alerts")
+    roles.require(request.user, "analytics.view_alerts")
     station = get_object_or_404(_stations(request.user), code=code)
     return _setting_out(station, NearRepeatWarningSetting.objects.filter(unit=station).first())
 
@@ -411,7 +406,7 @@ def start_backtest(request, body: BacktestIn):
 
 
 def _backtests(user):
-    require(user, "analytics.view")
+    roles.require(user, "analytics.view")
     return BacktestRun.objects.visible_to(user).select_related("unit", "evaluation", "created_by")
 
 

@@ -34,14 +34,9 @@ from jingmin.org.models import Unit
 from jingmin.org.scoping import user_unit
 
 
-def require(user, capability):
-    if not roles.can(user, capability):
-        raise PermissionDenied(_("You do not have permission to see this page."))
-
-
 @login_required
 def index(request):
-    require(request.user, "analytics.view_incidents")
+    roles.require_page(request.user, "analytics.view_incidents")
     user = request.user
     context = {
         "incidents": Incident.objects.visible_to(user).count(),
@@ -61,7 +56,7 @@ def index(request):
 
 @login_required
 def incident_list(request):
-    require(request.user, "analytics.view_incidents")
+    roles.require_page(request.user, "analytics.view_incidents")
     qs = Incident.objects.visible_to(request.user).select_related("category", "unit", "village__district")
     category = request.GET.get("category", "")
     if category:
@@ -87,7 +82,7 @@ def incident_list(request):
 
 @login_required
 def incident_import(request):
-    require(request.user, "analytics.import_incidents")
+    roles.require_page(request.user, "analytics.import_incidents")
     form = IncidentImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
@@ -106,7 +101,7 @@ def incident_import(request):
 
 
 def _layer_page(request, mode):
-    require(request.user, "analytics.view")
+    roles.require_page(request.user, "analytics.view")
     user = request.user
     units = list(Unit.objects.visible_to(user).order_by("path"))
     own = user_unit(user) or (units[0] if units else None)
@@ -232,7 +227,7 @@ def _backtest_form(request):
 
 @login_required
 def evaluations(request):
-    require(request.user, "analytics.view")
+    roles.require_page(request.user, "analytics.view")
     form, done = _backtest_form(request)
     if done is not None:
         return done
@@ -264,7 +259,7 @@ def evaluations(request):
 
 @login_required
 def alerts(request):
-    require(request.user, "analytics.view_alerts")
+    roles.require_page(request.user, "analytics.view_alerts")
     rows = list(with_warnings(active_alerts(request.user).select_related("acknowledged_by"))[:200])
     return render(
         request,
@@ -301,7 +296,7 @@ def alert_ack(request, pk):
 @login_required
 def warning_settings(request):
     """Each station in the user's jurisdiction: are near-repeat alerts also sent to its community?"""
-    require(request.user, "analytics.view_alerts")
+    roles.require_page(request.user, "analytics.view_alerts")
     manageable = set(actions.manageable_stations(request.user).values_list("pk", flat=True))
     rows = [
         {"station": st, "setting": setting, "can_edit": st.pk in manageable}
@@ -313,7 +308,7 @@ def warning_settings(request):
 @login_required
 def warning_setting_edit(request, code):
     """A station chief (or precinct officer / administrator above) switches community warnings on or off."""
-    require(request.user, "analytics.manage_warnings")
+    roles.require_page(request.user, "analytics.manage_warnings")
     station = get_object_or_404(actions.manageable_stations(request.user), code=code)
     setting = NearRepeatWarningSetting.objects.filter(unit=station).first()
     initial = {

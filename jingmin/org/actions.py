@@ -2,13 +2,13 @@
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from jingmin.audit import log as audit
 from jingmin.org import roles
-from jingmin.org.models import Officer, TrainingAttendance, TrainingSession, Unit
+from jingmin.org.models import Officer, TrainingAttendance, TrainingSession
 
 
 def ensure_role_groups():
@@ -63,16 +63,9 @@ def create_user(
     return user, True
 
 
-def _require(user, capability, unit=None):
-    if not roles.can(user, capability):
-        raise PermissionDenied(_("You do not have permission to do this."))
-    if unit is not None and not Unit.objects.visible_to(user).filter(pk=unit.pk).exists():
-        raise PermissionDenied(_("This unit is outside your jurisdiction."))
-
-
 @transaction.atomic
 def create_training_session(*, acting_user, unit, topic, held_on, hours, trainer="", notes=""):
-    _require(acting_user, "org.manage_training", unit)
+    roles.require(acting_user, "org.manage_training", unit=unit)
     if hours is None or hours <= 0 or hours > 24:
         raise ValidationError({"hours": _("Hours must be more than 0 and at most 24.")})
     if not (topic or "").strip():
@@ -99,7 +92,7 @@ def create_training_session(*, acting_user, unit, topic, held_on, hours, trainer
 @transaction.atomic
 def set_attendance(*, acting_user, session, officers, completed_ids=()):
     """Replace the attendee list of a session; ``completed_ids`` are officer ids who completed it."""
-    _require(acting_user, "org.manage_training", session.unit)
+    roles.require(acting_user, "org.manage_training", unit=session.unit)
     allowed = set(
         Officer.objects.visible_to(acting_user)
         .filter(unit__path__startswith=session.unit.path)

@@ -1,5 +1,4 @@
 from django.contrib.auth import authenticate
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -139,9 +138,4 @@ def get_unit(request, code: str):
     return _unit_out(unit, parents)
 
 
-def require(user, capability):
-    if not roles.can(user, capability):
-        raise PermissionDenied(_("You do not have permission to do this."))
-
-
-__all__ = ["router", "HttpError", "require"]
+__all__ = ["router", "HttpError"]

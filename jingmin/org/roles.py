@@ -105,6 +105,11 @@ def can(user, capability):
     return bool(roles_of(user) & CAPABILITIES.get(capability, set()))
 
 
+def require_page(user, capability):
+    """``require`` with the message a page shows (403 page) when the role may not open it."""
+    require(user, capability, gettext("You do not have permission to see this page."))
+
+
 def require(user, capability, message=None, unit=None):
     """PermissionDenied (403) unless the user holds the capability — the one check every app uses.
 

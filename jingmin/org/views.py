@@ -33,11 +33,6 @@ def locked_out(request, credentials=None, *args, **kwargs):
     return render(request, "org/login.html", {"form": form, "locked_message": message}, status=429)
 
 
-def require(user, capability):
-    if not roles.can(user, capability):
-        raise PermissionDenied(_("You do not have permission to see this page."))
-
-
 @login_required
 def home(request):
     user = request.user
@@ -61,7 +56,7 @@ def home(request):
 
 @login_required
 def unit_list(request):
-    require(request.user, "org.view_units")
+    roles.require_page(request.user, "org.view_units")
     units = Unit.objects.visible_to(request.user, "org.view_units").annotate(members_count=Count("members"))
     kind = request.GET.get("kind")
     if kind in Unit.Kind.values:
@@ -78,7 +73,7 @@ def unit_list(request):
 
 @login_required
 def unit_detail(request, code):
-    require(request.user, "org.view_units")
+    roles.require_page(request.user, "org.view_units")
     unit = get_object_or_404(Unit.objects.visible_to(request.user, "org.view_units"), code=code)
     members = (
         Officer.objects.visible_to(request.user).filter(unit=unit).select_related("user")
@@ -106,7 +101,7 @@ def unit_detail(request, code):
 @reason_required
 def officer_detail(request, pk, reason):
     """An officer's personal contact details: supervisors only, with a reason, audited."""
-    require(request.user, "org.view_officer_details")
+    roles.require_page(request.user, "org.view_officer_details")
     officer = get_object_or_404(
         Officer.objects.visible_to(request.user).select_related("user", "unit"), pk=pk
     )
@@ -124,7 +119,7 @@ def officer_detail(request, pk, reason):
 
 @login_required
 def training_list(request):
-    require(request.user, "org.view_training")
+    roles.require_page(request.user, "org.view_training")
     sessions = (
         TrainingSession.objects.visible_to(request.user)
         .select_related("unit")
@@ -149,7 +144,7 @@ def training_list(request):
 
 @login_required
 def training_create(request):
-    require(request.user, "org.manage_training")
+    roles.require_page(request.user, "org.manage_training")
     unit = user_unit(request.user)
     if unit is None:
         raise PermissionDenied(_("You have no unit."))
@@ -170,7 +165,7 @@ def training_create(request):
 
 @login_required
 def training_detail(request, pk):
-    require(request.user, "org.view_training")
+    roles.require_page(request.user, "org.view_training")
     session = get_object_or_404(
         TrainingSession.objects.visible_to(request.user).select_related("unit"), pk=pk
     )
@@ -211,7 +206,7 @@ def training_detail(request, pk):
 
 @login_required
 def unit_import(request):
-    require(request.user, "org.import_units")
+    roles.require_page(request.user, "org.import_units")
     form = UnitImportForm(request.POST or None, request.FILES or None)
     errors = []
     result = None

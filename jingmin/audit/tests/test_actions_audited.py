@@ -20,8 +20,22 @@ NOT_A_USERS_ACT = {
     ("jingmin.org.actions", "ensure_role_groups"): "creates the seeded role groups at migrate/demo time",
 }
 
-ALWAYS_WRITES = {"save", "delete", "create", "bulk_create", "bulk_update", "get_or_create", "update_or_create"}
-WRITES_ON_RELATIONS = {"update", "set", "add", "remove", "clear"}  # dict/set methods when called on a bare name
+ALWAYS_WRITES = {
+    "save",
+    "delete",
+    "create",
+    "bulk_create",
+    "bulk_update",
+    "get_or_create",
+    "update_or_create",
+}
+WRITES_ON_RELATIONS = {
+    "update",
+    "set",
+    "add",
+    "remove",
+    "clear",
+}  # dict/set methods when called on a bare name
 
 
 def actions_modules():
@@ -37,7 +51,9 @@ def actions_modules():
 class Module:
     def __init__(self, name, tree):
         self.name = name
-        self.functions = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)}
+        self.functions = {
+            n.name: n for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
+        }
         self.imports = {}  # local name -> (module, name)
         for node in tree.body:
             if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("jingmin"):
@@ -64,7 +80,9 @@ def is_audit(func, module):
         base = func.value
         while isinstance(base, ast.Attribute):
             base = base.value
-        if isinstance(base, ast.Name) and module.imports.get(base.id, ("", ""))[0].startswith("jingmin.audit"):
+        if isinstance(base, ast.Name) and module.imports.get(base.id, ("", ""))[0].startswith(
+            "jingmin.audit"
+        ):
             return True
         return isinstance(base, ast.Name) and base.id == "audit"
     return isinstance(func, ast.Name) and module.imports.get(func.id, ("", ""))[0].startswith("jingmin.audit")
