@@ -23,6 +23,17 @@ import pytest  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
+def _own_audit_checkpoints(tmp_path_factory):
+    """Each test's database is rolled back, so each gets its own checkpoint folder (never var/)."""
+    from django.conf import settings
+
+    before = settings.AUDIT_CHECKPOINT_DIR
+    settings.AUDIT_CHECKPOINT_DIR = tmp_path_factory.mktemp("audit-checkpoints")
+    yield
+    settings.AUDIT_CHECKPOINT_DIR = before
+
+
+@pytest.fixture(autouse=True)
 def _fresh_map_read_throttle():
     """The persons map's once-a-minute audit throttle is per process; each test starts without it."""
     from jingmin.people import actions

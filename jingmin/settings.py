@@ -261,12 +261,26 @@ SCHEDULE = {
         "jingmin.messaging.tasks.purge_expired_messaging",
         os.environ.get("JINGMIN_SCHEDULE_MESSAGING_PURGE", "03:30"),
     ),
+    "audit_checkpoint": (
+        "jingmin.audit.tasks.write_checkpoint",
+        os.environ.get("JINGMIN_SCHEDULE_AUDIT_CHECKPOINT", "04:00"),
+    ),
     "line_quota_refresh": (
         "jingmin.messaging.tasks.refresh_all_quotas",
         os.environ.get("JINGMIN_SCHEDULE_LINE_QUOTA", "05:00"),
     ),
 }
 SCHEDULE_TICK_SECONDS = float(os.environ.get("JINGMIN_SCHEDULE_TICK_SECONDS", "60"))
+
+# Audit chain (jingmin.audit): keys of the keyed hash chain, newest first, as "id:secret" pairs (or a
+# file of such lines); unset, one key derived from SECRET_KEY (which is never stored in the database).
+# Signed checkpoints of the chain's head go to a directory outside the database (and optionally by e-mail).
+AUDIT_KEYS = env_list("JINGMIN_AUDIT_KEYS")
+AUDIT_KEY_FILE = os.environ.get("JINGMIN_AUDIT_KEY_FILE", "")
+AUDIT_CHECKPOINT_DIR = Path(
+    os.environ.get("JINGMIN_AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints"))
+)
+AUDIT_CHECKPOINT_EMAIL = env_list("JINGMIN_AUDIT_CHECKPOINT_EMAIL")
 
 # Encryption at rest (jingmin.org.crypto): comma-separated Fernet keys, the first encrypts, all decrypt.
 # Unset: one key derived from SECRET_KEY.

@@ -4,11 +4,12 @@
 inside the caller's transaction so that the audit row and the change commit (or roll back) together.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 from django.utils import timezone
 
+from jingmin.audit import keys
 from jingmin.audit.middleware import current_request
 from jingmin.audit.models import AuditEvent
 
@@ -56,7 +57,8 @@ def record(action, *, actor=None, obj=None, unit=None, reason="", extra=None, re
         extra=extra or {},
         prev_hash=last or GENESIS,
     )
-    event.hash = event.compute_hash()
+    event.key_id, secret = keys.current()
+    event.hash = event.compute_hash(secret)
     event.save()
     return event
 
@@ -67,26 +69,79 @@ class VerifyResult:
     checked: int
     broken_id: int | None = None
     problem: str = ""
+    checkpoint: dict | None = None  # the newest valid checkpoint the chain was held against
+    notes: list = field(default_factory=list)
 
 
-def verify(batch_size=2000):
-    """Walk the chain in id order; return the first broken link, if any."""
+def verify(batch_size=2000, checkpoints=True):
+    """Walk the chain in id order; return the first broken link, if any.
+
+    Each keyed event is checked with its key (an unknown key id is a failure); events without a key
+    (written before keyed hashing) are accepted only before the first keyed one. Then the head is held
+    against the newest signed checkpoint outside the database: the checkpointed event must still be
+    there with the same hash, so removing the last events (truncation) is found too."""
+    secrets = keys.keys()
     prev = GENESIS
     checked = 0
     last_id = 0
+    seen_keyed = False
+    by_id = {}
+    wanted = None
+    notes = []
+    if checkpoints:
+        from jingmin.audit import checkpoints as cp
+
+        wanted, notes = cp.newest_valid()
     while True:
         batch = list(AuditEvent.objects.filter(id__gt=last_id).order_by("id")[:batch_size])
         if not batch:
-            return VerifyResult(True, checked)
+            break
         for event in batch:
             if event.prev_hash != prev:
                 return VerifyResult(
                     False, checked, event.id, "previous-hash mismatch (an event was removed or inserted)"
                 )
-            if event.compute_hash() != event.hash:
+            if event.key_id:
+                seen_keyed = True
+                secret = secrets.get(event.key_id)
+                if secret is None:
+                    return VerifyResult(
+                        False,
+                        checked,
+                        event.id,
+                        f"signed with audit key {event.key_id!r}, which is not configured",
+                    )
+            elif seen_keyed:
+                return VerifyResult(False, checked, event.id, "an unkeyed event after keyed ones (forged)")
+            else:
+                secret = None
+            if event.compute_hash(secret) != event.hash:
                 return VerifyResult(
                     False, checked, event.id, "content does not match its hash (the event was altered)"
                 )
+            if wanted is not None and event.id == wanted["event_id"]:
+                by_id[event.id] = event.hash
             prev = event.hash
             checked += 1
             last_id = event.id
+    if wanted is not None:
+        if wanted["event_id"] not in by_id:
+            return VerifyResult(
+                False,
+                checked,
+                wanted["event_id"],
+                f"event {wanted['event_id']} of the checkpoint of {wanted['at']} is missing "
+                "(the end of the chain was removed)",
+                wanted,
+                notes,
+            )
+        if by_id[wanted["event_id"]] != wanted["hash"]:
+            return VerifyResult(
+                False,
+                checked,
+                wanted["event_id"],
+                f"event {wanted['event_id']} differs from the checkpoint of {wanted['at']} (the chain was rewritten)",
+                wanted,
+                notes,
+            )
+    return VerifyResult(True, checked, checkpoint=wanted, notes=notes)

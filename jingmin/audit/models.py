@@ -1,4 +1,5 @@
 import hashlib
+import hmac
 import json
 
 from django.conf import settings
@@ -9,8 +10,11 @@ from django.utils.translation import gettext_lazy as _
 class AuditEvent(models.Model):
     """One append-only, hash-chained audit record.
 
-    ``hash`` = SHA-256 over the previous event's hash and this event's canonical content, so any
-    change, deletion or insertion in the middle of the chain is detected by ``jingmin audit verify``.
+    ``hash`` = HMAC-SHA-256, with the audit key named by ``key_id`` (kept outside the database, see
+    :mod:`jingmin.audit.keys`), over the previous event's hash and this event's canonical content, so any
+    change, deletion or insertion in the chain is detected by ``jingmin audit verify`` and cannot be
+    covered up by recomputing the later hashes without the key. Events written before keyed hashing
+    (``key_id`` empty) carry a plain SHA-256 and are accepted only before the first keyed event.
     """
 
     at = models.DateTimeField(_("time"), db_index=True)
@@ -33,6 +37,7 @@ class AuditEvent(models.Model):
     extra = models.JSONField(_("details"), default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    key_id = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:
         ordering = ["id"]
@@ -53,8 +58,17 @@ class AuditEvent(models.Model):
             "extra": self.extra,
         }
 
-    def compute_hash(self):
-        canonical = json.dumps(self.content(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    def compute_hash(self, secret=None):
+        """The event's hash: keyed (HMAC with ``secret``, the key ``key_id`` names) or, for events from
+        before keyed hashing, plain SHA-256."""
+        content = self.content()
+        if self.key_id:
+            content["key"] = self.key_id
+        canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        if self.key_id:
+            if secret is None:
+                raise ValueError("a keyed audit event needs its key to be hashed")
+            return hmac.new(secret, (self.prev_hash + canonical).encode(), hashlib.sha256).hexdigest()
         return hashlib.sha256((self.prev_hash + canonical).encode()).hexdigest()
 
     def save(self, *args, **kwargs):
