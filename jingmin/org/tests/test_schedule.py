@@ -26,19 +26,19 @@ def test_each_job_once_per_day(w):
     assert tick(at(1, 5)) == ["visit_plans"]
     assert tick(at(1, 6)) == []
     assert sorted(tick(at(3, 1))) == ["analytics_refresh", "retention_purge"]
-    assert sorted(tick(at(23, 58))) == ["line_quota_refresh", "messaging_purge"]
+    assert sorted(tick(at(23, 58))) == ["audit_checkpoint", "line_quota_refresh", "messaging_purge"]
     assert tick(at(23, 59)) == []
     assert sorted(tick(at(1, 0, day=30))) == ["visit_plans"]
-    assert ScheduledRun.objects.count() == 6
+    assert ScheduledRun.objects.count() == 7
     ids = [uuid.UUID(t) for t in ScheduledRun.objects.values_list("task_id", flat=True)]
     enqueued = DBTaskResult.objects.filter(id__in=ids)
-    assert enqueued.count() == 6
+    assert enqueued.count() == 7
     assert {r.task_path for r in enqueued} == {j.task for j in jobs()}
 
 
 def test_a_slot_taken_by_another_worker_is_skipped(w):
     ScheduledRun.objects.create(job="visit_plans", slot=dt.date(2026, 11, 29))
-    assert tick(at(4)) == ["analytics_refresh", "retention_purge", "messaging_purge"]
+    assert tick(at(4)) == ["analytics_refresh", "retention_purge", "messaging_purge", "audit_checkpoint"]
 
 
 def test_enqueued_task_runs(w):
