@@ -31,3 +31,33 @@ class RejectNulMiddleware:
                 return JsonResponse({"detail": message}, status=400)
             return render(request, "400.html", {"message": message}, status=400)
         return self.get_response(request)
+
+
+def _refuse(request, message):
+    if request.path.startswith(("/api/", "/open311/", "/hooks/")):
+        return JsonResponse({"detail": message}, status=400)
+    return render(request, "400.html", {"message": message}, status=400)
+
+
+class RejectBadMultipartMiddleware:
+    """Refuse a ``multipart/form-data`` body without a valid boundary with 400 (JSON for the API).
+
+    Django raises ``MultiPartParserError`` when such a body is first read (``request.POST`` or
+    ``request.FILES``), which a view or the CSRF check would otherwise turn into a 500.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in ("POST", "PUT", "PATCH") and request.content_type == "multipart/form-data":
+            boundary = request.content_params.get("boundary", "")
+            if not boundary or not _valid_boundary(boundary):
+                return _refuse(request, _("The upload is malformed (multipart body without a boundary)."))
+        return self.get_response(request)
+
+
+def _valid_boundary(boundary):
+    from django.http.multipartparser import MultiPartParser
+
+    return MultiPartParser.boundary_re.match(boundary) is not None

@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "jingmin.audit.middleware.RequestIdMiddleware",
     "jingmin.middleware.RejectNulMiddleware",
+    "jingmin.middleware.RejectBadMultipartMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -104,9 +104,8 @@ def parse_params(unit, data, *, multi_categories=None):
         multi_categories if multi_categories is not None else data.get("categories"), errors
     )
     cell = _number(data, "cell", DEFAULT_CELL, 10, 2000, errors, _("Cell size"))
-    bandwidth = _number(data, "bandwidth", DEFAULT_BANDWIDTH, 0, 5000, errors, _("Bandwidth"))
-    if "bandwidth" not in errors and data.get("bandwidth") not in (None, "") and bandwidth <= 0:
-        errors["bandwidth"] = _("Bandwidth must be more than 0 metres.")
+    # below 10 m a kernel is narrower than any address's precision (and 1e-56 overflowed the grid)
+    bandwidth = _number(data, "bandwidth", DEFAULT_BANDWIDTH, 10, 5000, errors, _("Bandwidth"))
     end = _date(data, "end", errors)
     start = _date(data, "start", errors)
     if end is not None:

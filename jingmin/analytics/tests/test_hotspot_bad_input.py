@@ -63,6 +63,8 @@ def test_clustered_points_give_outlined_hot_cells(analyst, w):
         ("cell=0", "cell"),
         ("bandwidth=0", "bandwidth"),
         ("bandwidth=-5", "bandwidth"),
+        ("bandwidth=1e-56", "bandwidth"),
+        ("bandwidth=9.99", "bandwidth"),
         ("start=2026-05-01&end=2026-04-01", "end"),
         ("start=tomorrow", "start"),
         ("categories=burglary,nope", "categories"),
