@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from jingmin.org.crypto import EncryptedTextField
 from jingmin.org.scoping import ScopedManager, ScopedQuerySet
 
 
@@ -147,7 +148,9 @@ class Officer(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="officer")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="members", verbose_name=_("unit"))
     badge_number = models.CharField(_("badge number"), max_length=20, blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone = EncryptedTextField(
+        _("phone"), max_length=30, blank=True
+    )  # personal data: encrypted like residents'
     title = models.CharField(_("title"), max_length=60, blank=True)
 
     objects = ScopedManager()
