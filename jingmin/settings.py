@@ -126,6 +126,17 @@ DATABASES = {
         },
     }
 }
+# A PostgreSQL read replica (streaming replication) for the heavy reads: the apps named in
+# JINGMIN_REPLICA_APPS (default: analytics — incidents, hotspots, forecasts) read from it; every write,
+# and every read of the other apps, stays on the primary (jingmin/dbrouter.py).
+REPLICA_URL = os.environ.get("JINGMIN_REPLICA_URL", "")
+REPLICA_APPS = env_list("JINGMIN_REPLICA_APPS", "analytics")
+if REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        REPLICA_URL, conn_max_age=int(os.environ.get("JINGMIN_DB_CONN_MAX_AGE", "60"))
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["jingmin.dbrouter.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [
@@ -323,5 +334,11 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
-# Lockout is per account (the rule: 5 failures lock the account for 15 minutes).
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# axes.W006 asks for ip_address in AXES_LOCKOUT_PARAMETERS; it is there, combined with the username
+# (one lockout per username and address, jingmin/org/lockout.py), which the check does not recognise
+SILENCED_SYSTEM_CHECKS = [
+    "axes.W006",
+    # HSTS preloading is a public-internet commitment for a whole domain; an intranet host does not
+    # need it, so `check --deploy` does not ask for it (JINGMIN_HSTS_PRELOAD=1 turns it on)
+    "security.W021",
+]
