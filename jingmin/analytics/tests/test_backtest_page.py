@@ -77,7 +77,8 @@ def test_queued_with_the_database_backend(client, w, django_capture_on_commit_ca
 
     assert DBTaskResult.objects.filter(task_path="jingmin.analytics.tasks.run_backtest").exists()
     # the worker's run
-    assert actions.complete_backtest(run.pk).status == BacktestRun.DONE
+    done = actions.complete_backtest(run.pk)
+    assert done.status == BacktestRun.DONE, done.error
     assert actions.complete_backtest(run.pk) is None  # only once
 
 
