@@ -27,6 +27,7 @@ Methods (``FORECASTERS`` maps the names):
 
 from __future__ import annotations
 
+import abc
 import math
 
 import numpy as np
@@ -36,7 +37,7 @@ from .grid import Grid, as_days, as_xy
 from .kde import grid_kde
 
 
-class Forecaster:
+class Forecaster(abc.ABC):
     """Base class: subclasses implement ``_predict`` on events already restricted to ``t < start``."""
 
     name = "base"
@@ -62,8 +63,9 @@ class Forecaster:
             raise EngineError(f"{self.name} returned shape {risk.shape}, expected {grid.shape}")
         return risk
 
-    def _predict(self, t, xy, grid: Grid, start: float) -> np.ndarray:  # pragma: no cover
-        raise NotImplementedError
+    @abc.abstractmethod
+    def _predict(self, t, xy, grid: Grid, start: float) -> np.ndarray:
+        """The risk surface on ``grid`` from the events before ``start`` (each method defines it)."""
 
     def __repr__(self):
         params = ", ".join(f"{k}={v!r}" for k, v in sorted(vars(self).items()) if not k.startswith("_"))

@@ -67,6 +67,13 @@ def test_a_backtest_without_test_incidents_fails_with_the_reason(
 
 
 def test_queued_with_the_database_backend(client, w, django_capture_on_commit_callbacks):
+    # the station's own burglaries before and inside the two test weeks: the random demo incidents of
+    # one station need not fall into a window that moves with today's date
+    from jingmin.analytics.importer import import_incidents
+    from jingmin.analytics.tests.helpers import csv_text, row
+
+    days = [45, 40, 36, 33, 27, 24, 21, 19]
+    import_incidents(csv_text([row(f"BT-{d}", w.beat, days_ago=d, dlat=d * 1e-5) for d in days]))
     client.force_login(w.inside[roles.STATION_CHIEF])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(URL, params(w, unit=w.station.code))
