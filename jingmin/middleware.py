@@ -26,14 +26,12 @@ class RejectNulMiddleware:
             body = request.body
             bad = b"\x00" in body or b"\\u0000" in body.lower()
         if bad:
-            message = _("The request contains a NUL character, which is not allowed.")
-            if request.path.startswith(("/api/", "/open311/", "/hooks/")):
-                return JsonResponse({"detail": message}, status=400)
-            return render(request, "400.html", {"message": message}, status=400)
+            return _refuse(request, _("The request contains a NUL character, which is not allowed."))
         return self.get_response(request)
 
 
 def _refuse(request, message):
+    """400 with ``message``: JSON for machine clients (API, Open311, webhooks), the error page otherwise."""
     if request.path.startswith(("/api/", "/open311/", "/hooks/")):
         return JsonResponse({"detail": message}, status=400)
     return render(request, "400.html", {"message": message}, status=400)

@@ -85,7 +85,7 @@ def verify(batch_size=2000, checkpoints=True):
     checked = 0
     last_id = 0
     seen_keyed = False
-    by_id = {}
+    checkpointed_hash = None  # the hash the chain holds for the checkpoint's event, once reached
     wanted = None
     notes = []
     if checkpoints:
@@ -120,12 +120,12 @@ def verify(batch_size=2000, checkpoints=True):
                     False, checked, event.id, "content does not match its hash (the event was altered)"
                 )
             if wanted is not None and event.id == wanted["event_id"]:
-                by_id[event.id] = event.hash
+                checkpointed_hash = event.hash
             prev = event.hash
             checked += 1
             last_id = event.id
     if wanted is not None:
-        if wanted["event_id"] not in by_id:
+        if checkpointed_hash is None:
             return VerifyResult(
                 False,
                 checked,
@@ -135,7 +135,7 @@ def verify(batch_size=2000, checkpoints=True):
                 wanted,
                 notes,
             )
-        if by_id[wanted["event_id"]] != wanted["hash"]:
+        if checkpointed_hash != wanted["hash"]:
             return VerifyResult(
                 False,
                 checked,

@@ -11,6 +11,7 @@ read the backup. The keys themselves (``JINGMIN_FERNET_KEYS``, ``JINGMIN_BLIND_I
 import datetime as dt
 import hashlib
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -76,8 +77,6 @@ def _pg_env_args():
 
 
 def _run(cmd, env):
-    import os
-
     done = subprocess.run(cmd, env={**os.environ, **env}, capture_output=True, text=True)
     if done.returncode != 0:
         raise BackupError(f"{cmd[0]} failed: {done.stderr.strip()[-2000:]}")

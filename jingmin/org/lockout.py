@@ -12,7 +12,6 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
-from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -87,4 +86,4 @@ def _on_locked_out(sender, request, username, ip_address, **kwargs):
 def connect():
     from axes.signals import user_locked_out
 
-    receiver(user_locked_out, dispatch_uid="jingmin-lockout-audit")(_on_locked_out)
+    user_locked_out.connect(_on_locked_out, dispatch_uid="jingmin-lockout-audit")

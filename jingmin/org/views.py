@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -231,11 +232,8 @@ def lockout_list(request):
 
     roles.require(request.user, "org.unlock_signin", _("Only administrators may unlock sign-ins."))
     if request.method == "POST":
-        attempt = (
-            AccessAttempt.objects.filter(pk=request.POST.get("attempt") or 0).first()
-            if (request.POST.get("attempt") or "").isdigit()
-            else None
-        )
+        pk = request.POST.get("attempt", "")
+        attempt = AccessAttempt.objects.filter(pk=pk).first() if pk.isdigit() else None
         if attempt is None:
             messages.error(request, _("This lockout has already ended or been lifted."))
         else:
@@ -246,9 +244,7 @@ def lockout_list(request):
                 % {"user": attempt.username, "ip": attempt.ip_address},
             )
         return redirect("org:lockout_list")
-    from django.conf import settings as conf
-
-    attempts = AccessAttempt.objects.filter(failures_since_start__gte=conf.AXES_FAILURE_LIMIT).order_by(
+    attempts = AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT).order_by(
         "-attempt_time"
     )
     return render(request, "org/lockout_list.html", {"attempts": attempts[:200]})
