@@ -71,9 +71,9 @@ def unlock(*, acting_user, attempt):
 
 
 def _on_locked_out(sender, request, username, ip_address, **kwargs):
-    # axes signals a lockout when it happens (the failure count is on the request) and again for each
-    # attempt refused while it lasts; only the first counts towards the growing wait
-    fresh = getattr(request, "axes_failures_since_start", None) is not None
+    # axes signals a lockout on the failure that reaches the limit and again for every attempt while it
+    # lasts (with or without a failure count on the request); only the first counts towards the growing wait
+    fresh = getattr(request, "axes_failures_since_start", None) == settings.AXES_FAILURE_LIMIT
     with transaction.atomic():
         audit.record(
             "auth.locked_out" if fresh else "auth.lockout_refused",

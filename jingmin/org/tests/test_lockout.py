@@ -43,6 +43,16 @@ def test_a_lockout_is_audited_with_the_address(client, w):
     assert event.object_id == "demo-chief" and event.extra["ip"] == "10.9.9.9"
 
 
+def test_wrong_passwords_during_a_lockout_do_not_count_as_new_lockouts(client, w):
+    for _ in range(8):
+        response = login(client, "demo-chief", "wrong", ip="10.9.9.8")
+    events = AuditEvent.objects.filter(action="auth.locked_out", object_id="demo-chief", extra__ip="10.9.9.8")
+    assert events.count() == 1
+    assert AuditEvent.objects.filter(action="auth.lockout_refused", object_id="demo-chief").count() == 3
+    assert response.status_code == 429
+    assert "鎖定 15 分鐘" in login(client, "demo-chief", "wrong", ip="10.9.9.8").content.decode()  # not 30
+
+
 def test_api_sign_in_resets_the_failure_count(client, w):
     for _ in range(4):
         assert token(client, "demo-beat", "wrong").status_code == 401
