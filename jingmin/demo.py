@@ -9,8 +9,7 @@ An app may hold
   otherwise apps run in ``INSTALLED_APPS`` order.
 
 ``world`` carries what the demo shares: ``units`` (the demo bureau, precinct, station and two beats by
-name), the command's ``stdout``, and ``data``, a dict in which an app leaves what a later app builds on (``world.data["places"]``). Nothing here imports
-an app: it asks the registry, so the floors stay floors and a new app only adds its own modules.
+name, filled by org's demo) and the command's ``stdout``. Nothing here imports an app: it asks the registry, so the floors stay floors and a new app only adds its own modules.
 """
 
 from __future__ import annotations
@@ -26,7 +25,6 @@ from django.db import transaction
 class World:
     units: dict = field(default_factory=dict)
     stdout: object = None
-    data: dict = field(default_factory=dict)
 
 
 def _modules(name):
