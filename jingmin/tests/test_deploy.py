@@ -63,6 +63,9 @@ def test_check_deploy_is_clean_with_the_example_environment(tmp_path):
 
     env = {**os.environ, **example_env()}
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop(
+        "DJANGO_ALLOW_ASYNC_UNSAFE", None
+    )  # set by the browser tests of this process, never in deployment
     env.update(
         JINGMIN_SECRET_KEY="x" * 10 + Fernet.generate_key().decode(),
         JINGMIN_FERNET_KEYS=Fernet.generate_key().decode(),
