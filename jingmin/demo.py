@@ -14,31 +14,17 @@ name, filled by org's demo) and the command's ``stdout``. Nothing here imports a
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.db import transaction
+
+from jingmin.discover import app_modules
 
 
 @dataclass
 class World:
     units: dict = field(default_factory=dict)
     stdout: object = None
-
-
-def _modules(name):
-    """(label, module) for every installed app that has ``<app>.<name>``, in INSTALLED_APPS order."""
-    found = []
-    for config in apps.get_app_configs():
-        try:
-            module = importlib.import_module(f"{config.name}.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.{name}":
-                raise
-            continue
-        found.append((config.label, module))
-    return found
 
 
 def ordered(found):
@@ -64,11 +50,11 @@ def ordered(found):
 
 
 def demo_modules():
-    return ordered([(label, m) for label, m in _modules("demo") if hasattr(m, "load")])
+    return ordered([(label, m) for label, m in app_modules("demo") if hasattr(m, "load")])
 
 
 def seed_modules():
-    return [(label, m) for label, m in _modules("seeds") if hasattr(m, "ensure")]
+    return [(label, m) for label, m in app_modules("seeds") if hasattr(m, "ensure")]
 
 
 def seed_all():

@@ -38,8 +38,8 @@ from jingmin.analytics.nearrepeat import alerts_for_incidents
 from jingmin.audit import log as audit
 from jingmin.geo.assign import village_index
 from jingmin.geo.proj import TAINAN_BBOX, to_twd97
+from jingmin.imports import RowError
 from jingmin.org import roles
-from jingmin.org.importer import RowError
 from jingmin.org.models import Unit, Village
 from jingmin.org.scoping import user_unit
 

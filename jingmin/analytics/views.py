@@ -28,6 +28,7 @@ from jingmin.analytics.models import (
     NearRepeatWarningSetting,
 )
 from jingmin.analytics.nearrepeat import active_alerts, attach_warning_info, with_warnings
+from jingmin.forms import apply_errors
 from jingmin.geo.geojson import simplify
 from jingmin.org import roles
 from jingmin.org.models import Unit
@@ -128,8 +129,7 @@ def _layer_page(request, mode):
                 if area is not None:
                     hotspot.grid_for(area, cd.get("cell") or hotspot.DEFAULT_CELL)
             except ValidationError as exc:
-                for field, errs in exc.message_dict.items():
-                    form.add_error(field, errs)
+                apply_errors(form, exc)
         elif cd.get("horizon_days"):
             query["horizon_days"] = f"{cd['horizon_days']:g}"
         if not form.errors:
@@ -217,8 +217,7 @@ def _backtest_form(request):
         try:
             run = actions.start_backtest(acting_user=user, **form.cleaned_data)
         except ValidationError as exc:
-            for field, errs in exc.message_dict.items():
-                form.add_error(None if field == "__all__" else field, errs)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Backtest queued: the result appears below when it is done."))
             return form, redirect(f"{reverse('analytics:evaluations')}#backtest-{run.pk}")
@@ -326,8 +325,7 @@ def warning_setting_edit(request, code):
                     tags=form.cleaned_data["tags"],
                 )
             except ValidationError as exc:
-                for field, errs in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errs)
+                apply_errors(form, exc)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("analytics:warning_settings")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from jingmin.audit import log as audit
 from jingmin.audit.models import AuditEvent
 from jingmin.audit.reason import reason_required
+from jingmin.forms import apply_errors
 from jingmin.org import actions, lockout, roles
 from jingmin.org.forms import AttendanceForm, LoginForm, TrainingSessionForm, UnitImportForm
 from jingmin.org.importer import ImportFailed, import_units
@@ -156,8 +157,7 @@ def training_create(request):
                 acting_user=request.user, unit=unit, **form.cleaned_data
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Training session saved."))
             return redirect("org:training_detail", pk=session.pk)

@@ -6,9 +6,9 @@ import io
 from openpyxl import Workbook, load_workbook
 
 from jingmin.audit.models import AuditEvent
+from jingmin.imports import run_import
 from jingmin.people.models import Person
 from jingmin.people.testing import new_id, point_in
-from jingmin.places.importer import run_import
 from jingmin.places.models import Place
 
 

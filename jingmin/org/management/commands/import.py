@@ -2,22 +2,41 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from jingmin.discover import app_modules
 from jingmin.org.importer import VILLAGES_FILE, ImportFailed, import_units, load_geography
+
+OWN_KINDS = ("units", "geography")
+
+
+def app_kinds():
+    """{kind: module} of every app's ``management/import_<kind>.py`` (a ``run(command, file, **options)``)."""
+    from django.apps import apps
+
+    kinds = {
+        path.stem.removeprefix("import_")
+        for config in apps.get_app_configs()
+        for path in (Path(config.path) / "management").glob("import_*.py")
+    }
+    return {
+        kind: module for kind in sorted(kinds) for _label, module in app_modules(f"management.import_{kind}")
+    }
 
 
 class Command(BaseCommand):
-    help = "Import data: `import units FILE` (CSV or GeoJSON), `import geography [FILE]`."
+    help = (
+        "Import data: `import units FILE` (CSV or GeoJSON), `import geography [FILE]`, and each app's kinds."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=["units", "geography", "incidents"])
+        parser.add_argument("kind", choices=[*OWN_KINDS, *app_kinds()])
         parser.add_argument("file", nargs="?")
-        parser.add_argument("--valid-only", action="store_true", help="incidents: import the valid rows")
+        parser.add_argument(
+            "--valid-only", action="store_true", help="import the valid rows, report the rest"
+        )
 
     def handle(self, *args, kind, file, **options):
-        if kind == "incidents":
-            from jingmin.analytics.management.import_incidents import run
-
-            return run(self, file, valid_only=options["valid_only"])
+        if kind not in OWN_KINDS:
+            return app_kinds()[kind].run(self, file, valid_only=options["valid_only"])
         if kind == "geography":
             created, updated = load_geography(Path(file) if file else VILLAGES_FILE)
             self.stdout.write(f"geography: {created} villages created, {updated} updated")

@@ -1,0 +1,18 @@
+"""What the places app lets a station import (see ``jingmin.imports``)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from jingmin.imports import Importer
+from jingmin.places import actions
+
+IMPORTERS = [
+    Importer(
+        kind="places",
+        capability="places.import",
+        title=_("Import places"),
+        columns=("name", "category", "risk", "address", "lat", "lon", "description"),
+        example=("某某茶室（範例）", "tea-shop", "2", "臺南市北區開元路1號", "23.0021", "120.2180", ""),
+        validate=actions.validate,
+        create=lambda user, data: actions.create_place(acting_user=user, data=data),
+    ),
+]
