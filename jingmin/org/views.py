@@ -99,14 +99,17 @@ def unit_detail(request, code):
     return render(request, "org/unit_detail.html", context)
 
 
+def _officer(request, pk):
+    """The officer whose details the user may open (403 without the capability, 404 out of scope)."""
+    roles.require_page(request.user, "org.view_officer_details")
+    return get_object_or_404(Officer.objects.visible_to(request.user).select_related("user", "unit"), pk=pk)
+
+
 @login_required
-@reason_required
+@reason_required(check=_officer)
 def officer_detail(request, pk, reason):
     """An officer's personal contact details: supervisors only, with a reason, audited."""
-    roles.require_page(request.user, "org.view_officer_details")
-    officer = get_object_or_404(
-        Officer.objects.visible_to(request.user).select_related("user", "unit"), pk=pk
-    )
+    officer = _officer(request, pk)
     audit.record("org.view_officer", actor=request.user, obj=officer, unit=officer.unit, reason=reason)
     viewers = AuditEvent.objects.filter(object_type="org.officer", object_id=str(officer.pk)).order_by("-id")[
         :20

@@ -28,9 +28,7 @@ def household_out(h, user):
         "village": h.village.code,
         "unit": h.unit.code,
         "notes": h.notes,
-        "members": [
-            {"id": p.pk, "name": p.name, "kind": p.kind} for p in h.members.filter(purged_at__isnull=True)
-        ],
+        "members": [{"id": p.pk, "name": p.name, "kind": p.kind} for p in h.members_visible_to(user)],
     }
 
 

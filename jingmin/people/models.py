@@ -58,6 +58,12 @@ class Household(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedManager()
+
+    def members_visible_to(self, user):
+        """The household's current members that the user may see: a member moved to another
+        jurisdiction (or purged) is not listed under the old address."""
+        return Person.objects.visible_to(user).filter(household=self, purged_at__isnull=True)
+
     read_capability = "people.view"
 
     class Meta:

@@ -74,10 +74,15 @@ def person_list(request):
     )
 
 
+def _person(request, pk):
+    """The person the user may open: 403 without the capability, 404 outside the jurisdiction."""
+    return get_object_or_404(_persons(request), pk=pk)
+
+
 @login_required
-@reason_required
+@reason_required(check=_person)
 def person_detail(request, pk, reason):
-    person = get_object_or_404(_persons(request), pk=pk)
+    person = _person(request, pk)
     actions.record_view(acting_user=request.user, person=person, reason=reason)
     viewers = (
         AuditEvent.objects.filter(
@@ -99,7 +104,11 @@ def person_detail(request, pk, reason):
             "visits": visits,
             "plans": plans,
             "searches": person.search_requests.select_related("opened_unit", "found_unit", "found_by")[:10],
-            "members": person.household.members.exclude(pk=person.pk) if person.household_id else [],
+            "members": (
+                person.household.members_visible_to(request.user).exclude(pk=person.pk)
+                if person.household_id
+                else []
+            ),
             "can_manage": roles.can(request.user, "people.manage"),
             "can_log": roles.can(request.user, "visits.log"),
             "can_search": roles.can(request.user, "search.open") and not person.whereabouts_unknown,
@@ -200,7 +209,7 @@ def household_detail(request, pk):
     household = get_object_or_404(
         Household.objects.visible_to(request.user).select_related("village", "unit"), pk=pk
     )
-    members = list(household.members.filter(purged_at__isnull=True).select_related("category"))
+    members = list(household.members_visible_to(request.user).select_related("category"))
     actions.record_list_read(
         acting_user=request.user,
         what="household",
