@@ -95,6 +95,7 @@ def set_attendance(*, acting_user, session, officers, completed_ids=()):
     roles.require(acting_user, "org.manage_training", unit=session.unit)
     allowed = set(
         Officer.objects.visible_to(acting_user)
+        .police()
         .filter(unit__path__startswith=session.unit.path)
         .values_list("pk", flat=True)
     )

@@ -142,6 +142,15 @@ class Unit(BilingualName):
         return Village.objects.filter(beat__path__startswith=self.path)
 
 
+class OfficerQuerySet(ScopedQuerySet):
+    def police(self):
+        """Active police officers only — what every picker of officers offers (assignees, trainees,
+        visit officers): a community partner or social-services liaison has a profile too, but is no officer."""
+        from jingmin.org.roles import POLICE
+
+        return self.filter(user__is_active=True, user__groups__name__in=POLICE).distinct()
+
+
 class Officer(models.Model):
     """The police (or partner) profile of a user: where they work."""
 
@@ -153,7 +162,7 @@ class Officer(models.Model):
     )  # personal data: encrypted like residents'
     title = models.CharField(_("title"), max_length=60, blank=True)
 
-    objects = ScopedManager()
+    objects = models.Manager.from_queryset(OfficerQuerySet)()
 
     class Meta:
         ordering = ["unit__path", "user__username"]

@@ -175,6 +175,7 @@ def training_detail(request, pk):
     )
     officers = (
         Officer.objects.visible_to(request.user)
+        .police()
         .filter(unit__path__startswith=session.unit.path)
         .select_related("user", "unit")
     )
