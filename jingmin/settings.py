@@ -222,6 +222,8 @@ TILE_URL = os.environ.get(
     "JINGMIN_TILE_URL", "https://wmts.nlsc.gov.tw/wmts/EMAP/default/GoogleMapsCompatible/{z}/{y}/{x}"
 )
 TILE_ATTRIBUTION = os.environ.get("JINGMIN_TILE_ATTRIBUTION", "© 內政部國土測繪中心 NLSC")
+# how long a map waits for its first tile before drawing the bundled outlines instead (isolated networks)
+TILE_WAIT_MS = int(os.environ.get("JINGMIN_TILE_WAIT_MS", "4000"))
 
 
 def _origin(url):

@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.templatetags.static import static
+from django.utils.translation import gettext as _
 
 from jingmin.org import roles
 from jingmin.org.scoping import user_unit
@@ -24,4 +26,24 @@ def jingmin(request):
         "jm_can_messaging_retention": roles.can(user, "messaging.manage_retention"),
         "jm_can_analytics": roles.can(user, "analytics.view_incidents"),
         "jm_demo": settings.DEMO,
+        "jm_basemap": basemap_config,
+    }
+
+
+def basemap_config():
+    """What every map's base needs (templates/_leaflet.html → static/jingmin/basemap.js)."""
+    return {
+        "tileUrl": settings.TILE_URL,
+        "attribution": settings.TILE_ATTRIBUTION,
+        "outline": static("jingmin/tainan-outline.json"),
+        # Leaflet appends marker-icon.png etc.; collectstatic keeps the unhashed originals too
+        "images": f"{settings.STATIC_URL}vendor/leaflet/images/",
+        "waitMs": settings.TILE_WAIT_MS,
+        "labels": {
+            "tilesFailed": _("Base map could not load; showing district and village boundaries."),
+            "searchPlace": _("Find a village or district"),
+            "myLocation": _("Use my location"),
+            "noLocation": _("Location not available"),
+            "layersFailed": _("%s layer(s) failed to load"),
+        },
     }

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -157,9 +156,7 @@ def person_form(request, pk=None):
         else:
             messages.success(request, _("Person saved."))
             return redirect(f"/people/{person.pk}/?reason=service")
-    return render(
-        request, "people/person_form.html", {"form": form, "person": person, "tile_url": settings.TILE_URL}
-    )
+    return render(request, "people/person_form.html", {"form": form, "person": person})
 
 
 @login_required
@@ -246,5 +243,5 @@ def household_form(request, pk=None):
     return render(
         request,
         "people/household_form.html",
-        {"form": form, "household": household, "tile_url": settings.TILE_URL},
+        {"form": form, "household": household},
     )

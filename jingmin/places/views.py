@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -136,9 +135,7 @@ def place_form(request, pk=None):
         else:
             messages.success(request, _("Place saved."))
             return redirect("places:detail", pk=place.pk)
-    return render(
-        request, "places/place_form.html", {"form": form, "place": place, "tile_url": settings.TILE_URL}
-    )
+    return render(request, "places/place_form.html", {"form": form, "place": place})
 
 
 @login_required
@@ -148,8 +145,6 @@ def emap(request):
         raise PermissionDenied(_("You do not have permission to see this page."))
 
     config = {
-        "tileUrl": settings.TILE_URL,
-        "tileAttribution": settings.TILE_ATTRIBUTION,
         "urls": {
             "places": "/api/v1/places.geojson" if roles.can(request.user, "places.view") else None,
             "persons": "/api/v1/persons.geojson",
@@ -165,7 +160,6 @@ def emap(request):
             "risk": _("risk level"),
             "lastVisited": _("last visited"),
             "never": _("never"),
-            "tilesFailed": _("Base map tiles could not load; the vector layers still work."),
             "villages": _("Villages in my jurisdiction"),
         },
         "detailUrl": "/places/",

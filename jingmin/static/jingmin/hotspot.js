@@ -5,16 +5,8 @@
   if (!el) return;
   var config = JSON.parse(document.getElementById("layer-config").textContent);
   var status = document.getElementById("layer-status");
-  var map = L.map(el).setView([23.0, 120.25], 11);
+  var map = JM.baseMap(el).setView([23.0, 120.25], 11);
   window.jingminLayerMap = map;
-
-  var tiles = L.tileLayer(config.tileUrl, { maxZoom: 19, attribution: config.tileAttribution });
-  var tileErrors = 0;
-  tiles.on("tileerror", function () {
-    tileErrors += 1;
-    if (tileErrors === 1 && !status.textContent) { status.textContent = config.labels.tilesFailed; }
-  });
-  tiles.addTo(map);
 
   if (config.unitOutline) {
     var outline = L.geoJSON(config.unitOutline, {

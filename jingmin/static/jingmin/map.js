@@ -6,16 +6,8 @@
   var config = JSON.parse(document.getElementById("map-config").textContent);
   var status = document.getElementById("map-status");
   var renderer = L.svg({ padding: 0.5 });
-  var map = L.map(el, { preferCanvas: false, renderer: renderer }).setView([23.1, 120.3], 10);
+  var map = JM.baseMap(el, { preferCanvas: false, renderer: renderer }).setView([23.1, 120.3], 10);
   window.jingminMap = map;
-
-  var tiles = L.tileLayer(config.tileUrl, { maxZoom: 19, attribution: config.tileAttribution });
-  var tileErrors = 0;
-  tiles.on("tileerror", function () {
-    tileErrors += 1;
-    if (tileErrors === 1) { status.textContent = config.labels.tilesFailed; }
-  });
-  tiles.addTo(map);
 
   function fetchJSON(url) {
     return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(function (r) {
@@ -97,7 +89,7 @@
       map.fitBounds(own.getBounds(), { maxZoom: 15 });
     }
     var failed = results.filter(function (r) { return r.status === "rejected"; }).length;
-    if (failed) { status.textContent = failed + " layer(s) failed to load"; }
+    if (failed) { status.textContent = JM.labels.layersFailed.replace("%s", failed); }
     el.dataset.loaded = "1";
   });
 })();

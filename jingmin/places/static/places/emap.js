@@ -6,11 +6,8 @@
   if (!el) return;
   var config = JSON.parse(document.getElementById("emap-config").textContent);
   var status = document.getElementById("map-status");
-  var map = L.map(el).setView([23.0, 120.25], 11);
+  var map = JM.baseMap(el).setView([23.0, 120.25], 11);
   window.jingminEmap = map;
-  var tiles = L.tileLayer(config.tileUrl, { maxZoom: 19, attribution: config.tileAttribution });
-  tiles.on("tileerror", function () { status.textContent = config.labels.tilesFailed; });
-  tiles.addTo(map);
   var riskColor = { 1: "#2a7a3b", 2: "#e09f3e", 3: "#d62828" };
   var placeLayer = L.layerGroup().addTo(map);
   var personLayer = L.layerGroup().addTo(map);
@@ -80,7 +77,7 @@
         load(config.urls.persons, personLayer, drawPerson)
       ]).then(function (results) {
         var failed = results.filter(function (r) { return r.status === "rejected"; }).length;
-        if (failed) { status.textContent = failed + " layer(s) failed to load"; }
+        if (failed) { status.textContent = JM.labels.layersFailed.replace("%s", failed); }
         el.dataset.loaded = "1";
         el.dataset.places = String(placeLayer.getLayers().length);
         el.dataset.persons = String(personLayer.getLayers().length);

@@ -6,16 +6,26 @@
   var lat = document.querySelector("input.pick-lat");
   var lon = document.querySelector("input.pick-lon");
   var start = lat && lat.value && lon.value ? [parseFloat(lat.value), parseFloat(lon.value)] : [23.0, 120.21];
-  var map = L.map(el).setView(start, lat && lat.value ? 16 : 12);
-  var url = el.dataset.tiles || "https://wmts.nlsc.gov.tw/wmts/EMAP/default/GoogleMapsCompatible/{z}/{y}/{x}";
-  L.tileLayer(url, { maxZoom: 19 }).addTo(map);
-  var marker = lat && lat.value ? L.marker(start).addTo(map) : null;
-  map.on("click", function (e) {
-    if (marker) { marker.setLatLng(e.latlng); } else { marker = L.marker(e.latlng).addTo(map); }
-    lat.value = e.latlng.lat.toFixed(6);
-    lon.value = e.latlng.lng.toFixed(6);
-  });
-  if (navigator.geolocation && el.dataset.locate === "1" && lat && !lat.value) {
-    navigator.geolocation.getCurrentPosition(function (pos) { map.setView([pos.coords.latitude, pos.coords.longitude], 16); });
+  var map = JM.baseMap(el).setView(start, lat && lat.value ? 16 : 12);
+  var marker = lat && lat.value ? L.marker(start, { alt: el.dataset.markerLabel || "" }).addTo(map) : null;
+  function pick(latlng) {
+    if (marker) { marker.setLatLng(latlng); } else { marker = L.marker(latlng, { alt: el.dataset.markerLabel || "" }).addTo(map); }
+    lat.value = latlng.lat.toFixed(6);
+    lon.value = latlng.lng.toFixed(6);
+    lat.dispatchEvent(new Event("change", { bubbles: true }));
   }
+  map.on("click", function (e) { pick(e.latlng); });
+  JM.pickerTools(map, pick);
+  // typed coordinates move the marker too
+  [lat, lon].forEach(function (input) {
+    if (!input) return;
+    input.addEventListener("input", function () {
+      var a = parseFloat(lat.value), b = parseFloat(lon.value);
+      if (isFinite(a) && isFinite(b)) {
+        var ll = L.latLng(a, b);
+        if (marker) { marker.setLatLng(ll); } else { marker = L.marker(ll, { alt: el.dataset.markerLabel || "" }).addTo(map); }
+        map.panTo(ll);
+      }
+    });
+  });
 })();

@@ -4,8 +4,7 @@
   var el = document.getElementById("daymap");
   if (!el || !window.L) return;
   var points = JSON.parse(document.getElementById("day-points").textContent);
-  var map = L.map(el);
-  L.tileLayer(el.dataset.tiles, { maxZoom: 19 }).addTo(map);
+  var map = JM.baseMap(el);
   var bounds = [];
   var line = [];
   points.forEach(function (p) {

@@ -1,0 +1,16 @@
+"""zh-Hant seed translations for the shared map base, pickers, forms and imports."""
+
+ZH = {
+    "Base map could not load; showing district and village boundaries.": "底圖無法載入，以行政區界顯示",
+    "Find a village or district": "搜尋里或行政區",
+    "Use my location": "使用我的位置",
+    "Location not available": "無法取得位置",
+    "%s layer(s) failed to load": "%s 個圖層載入失敗",
+    "Chosen location": "選定位置",
+    "Map: click to choose the location": "地圖：點選以指定位置",
+    "Click the map, search a village or use your location; the latitude and longitude fill in.": (
+        "點選地圖、搜尋里名或使用您的位置，經緯度會自動填入。"
+    ),
+    "No such import.": "沒有這種匯入項目。",
+    "Reason": "事由",
+}
