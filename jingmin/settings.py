@@ -221,6 +221,8 @@ SESSION_COOKIE_AGE = int(os.environ.get("JINGMIN_SESSION_SECONDS", str(8 * 3600)
 TILE_URL = os.environ.get(
     "JINGMIN_TILE_URL", "https://wmts.nlsc.gov.tw/wmts/EMAP/default/GoogleMapsCompatible/{z}/{y}/{x}"
 )
+# the bureau the installation serves, shown in the header and on the sign-in page
+ORG_NAME = os.environ.get("JINGMIN_ORG_NAME", "臺南市政府警察局")
 TILE_ATTRIBUTION = os.environ.get("JINGMIN_TILE_ATTRIBUTION", "© 內政部國土測繪中心 NLSC")
 # how long a map waits for its first tile before drawing the bundled outlines instead (isolated networks)
 TILE_WAIT_MS = int(os.environ.get("JINGMIN_TILE_WAIT_MS", "4000"))

@@ -54,7 +54,9 @@ def build(source=SOURCE):
         {
             "type": "Feature",
             "properties": {"code": code, "name": p["district"], "name_en": p["district_en"]},
-            "geometry": rounded(mapping(unary_union(geoms).buffer(0).simplify(TOLERANCE, preserve_topology=True))),
+            "geometry": rounded(
+                mapping(unary_union(geoms).buffer(0).simplify(TOLERANCE, preserve_topology=True))
+            ),
         }
         for code, (p, geoms) in sorted(by_district.items())
     ]
@@ -68,5 +70,7 @@ def build(source=SOURCE):
 if __name__ == "__main__":
     out = build(*sys.argv[1:])
     TARGET.write_text(json.dumps(out, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    print(f"{TARGET.relative_to(ROOT)}: {len(out['districts']['features'])} districts, "
-          f"{len(out['villages']['features'])} villages, {TARGET.stat().st_size // 1024} KiB")
+    print(
+        f"{TARGET.relative_to(ROOT)}: {len(out['districts']['features'])} districts, "
+        f"{len(out['villages']['features'])} villages, {TARGET.stat().st_size // 1024} KiB"
+    )

@@ -26,6 +26,7 @@ def jingmin(request):
         "jm_can_messaging_retention": roles.can(user, "messaging.manage_retention"),
         "jm_can_analytics": roles.can(user, "analytics.view_incidents"),
         "jm_demo": settings.DEMO,
+        "jm_org_name": settings.ORG_NAME,
         "jm_basemap": basemap_config,
     }
 

@@ -13,4 +13,7 @@ ZH = {
     ),
     "No such import.": "沒有這種匯入項目。",
     "Reason": "事由",
+    "For authorised police and partner use only. Every sign-in, every record opened and every change is recorded in the audit log with its reason; unlawful use of personal data is an offence under the Personal Data Protection Act.": (
+        "僅限經授權之警察及協力夥伴使用。每次登入、查閱與異動均連同事由記錄於稽核紀錄；違法使用個人資料將依個人資料保護法處理。"
+    ),
 }
