@@ -50,6 +50,7 @@ def person_summary(p, user):
 def person_detail(p, user):
     return {
         **person_summary(p, user),
+        "national_id": p.national_id_for(user, whole=True),
         "phone": p.phone,
         "birth_date": p.birth_date.isoformat() if p.birth_date else None,
         "registered_address": p.registered_address,

@@ -182,14 +182,16 @@ class Person(models.Model):
     def set_phone(self, value):
         self.phone_enc = crypto.encrypt((value or "").strip())
 
-    def national_id_for(self, user):
-        """The ID as the user may see it: whole for roles that may, masked (A12****789) otherwise."""
+    def national_id_for(self, user, *, whole=False):
+        """The ID as the user may see it — the one masking rule of every page, list, export and API answer:
+        masked (A12****789) in lists and exports; whole only on one record opened with a reason
+        (``whole=True``: the person's page and the API's person detail) by a role that may see it."""
         from jingmin.org.roles import can
 
         value = self.national_id
         if not value:
             return ""
-        return value if can(user, "people.view_national_id") else national_id.mask(value)
+        return value if whole and can(user, "people.view_national_id") else national_id.mask(value)
 
     @classmethod
     def find_by_national_id(cls, value, queryset=None):

@@ -97,7 +97,7 @@ def person_detail(request, pk, reason):
         "people/person_detail.html",
         {
             "person": person,
-            "national_id": person.national_id_for(request.user),
+            "national_id": person.national_id_for(request.user, whole=True),
             "reason": reason,
             "viewers": viewers,
             "visits": visits,
