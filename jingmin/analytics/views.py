@@ -31,6 +31,7 @@ from jingmin.analytics.nearrepeat import active_alerts, attach_warning_info, wit
 from jingmin.forms import apply_errors
 from jingmin.geo.geojson import simplify
 from jingmin.org import roles
+from jingmin.org.charts import series
 from jingmin.org.models import Unit
 from jingmin.org.scoping import user_unit
 
@@ -51,6 +52,7 @@ def index(request):
         "can_view": roles.can(user, "analytics.view"),
         "can_import": roles.can(user, "analytics.import_incidents"),
         "evaluations": Evaluation.objects.visible_to(user).count(),
+        "by_month": incidents_by_month(user),
     }
     return render(request, "analytics/index.html", context)
 
@@ -246,7 +248,16 @@ def evaluations(request):
             }
             for name, m in methods.items()
         ]
-        rows.append({"e": e, "keys": keys, "table": table})
+        lift = series(
+            f"lift-{e.pk}",
+            _("Share of the next week's incidents inside the top-ranked area, by method"),
+            labels=[f"{k} %" for k in keys],
+            datasets=[(m["name"], [round(100 * (h or 0), 1) for h in m["hit"]]) for m in table],
+            kind="line",
+            unit=_("% of incidents"),
+            label_header=_("area covered"),
+        )
+        rows.append({"e": e, "keys": keys, "table": table, "lift": lift})
     tests = NearRepeatTest.objects.visible_to(request.user).select_related("unit", "category")[:30]
     return render(
         request,
@@ -335,4 +346,43 @@ def warning_setting_edit(request, code):
         "analytics/warning_setting_form.html",
         {"form": form, "station": station, "chief": actions.station_chief(station)},
         status=status,
+    )
+
+
+def incidents_by_month(user, months=12, top=6):
+    """Chart spec: the user's incidents per month of the last ``months`` months, by category (the ``top``
+    most frequent categories, the rest as "other")."""
+    import datetime as dt
+    from collections import Counter, defaultdict
+
+    from django.utils import timezone
+
+    from jingmin.org.dates import last_months, roc_month
+
+    span = last_months(months)
+    start = timezone.make_aware(dt.datetime(span[0][0], span[0][1], 1))
+    counts, totals = defaultdict(Counter), Counter()
+    rows = (
+        Incident.objects.visible_to(user)
+        .filter(occurred_at__gte=start)
+        .values_list("occurred_at", "category_id")
+    )
+    for occurred_at, category_id in rows.iterator(chunk_size=5000):
+        local = timezone.localtime(occurred_at)
+        counts[(local.year, local.month)][category_id] += 1
+        totals[category_id] += 1
+    names = {c.pk: str(c) for c in IncidentCategory.objects.filter(pk__in=list(totals))}
+    shown = [pk for pk, _n in totals.most_common(top)]
+    datasets = [(names[pk], [counts[m][pk] for m in span]) for pk in shown]
+    if len(totals) > top:
+        rest = [sum(n for pk, n in counts[m].items() if pk not in shown) for m in span]
+        datasets.append((_("other"), rest))
+    return series(
+        "incidents-by-month",
+        _("Incidents per month by category"),
+        labels=[roc_month(y, m) for y, m in span],
+        datasets=datasets,
+        kind="stacked",
+        unit=_("incidents"),
+        label_header=_("month"),
     )

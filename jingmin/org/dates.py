@@ -32,6 +32,24 @@ def to_roc(value, with_time=False):
     return text
 
 
+def roc_month(year, month):
+    """民國115年11月 (English: ROC 115-11): a month as a chart axis or table heading shows it."""
+    roc = year - 1911
+    if (get_language() or "zh-hant").startswith("en"):
+        return f"ROC {roc}-{month:02d}"
+    return f"民國{roc}年{month}月"
+
+
+def last_months(count, today=None):
+    """[(year, month)] of the ``count`` months up to and including today's (Asia/Taipei), oldest first."""
+    today = today or timezone.localdate()
+    year, month, out = today.year, today.month, []
+    for _i in range(count):
+        out.append((year, month))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return out[::-1]
+
+
 def roc_date(value):
     return to_roc(value)
 

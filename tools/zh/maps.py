@@ -17,3 +17,19 @@ ZH = {
         "僅限經授權之警察及協力夥伴使用。每次登入、查閱與異動均連同事由記錄於稽核紀錄；違法使用個人資料將依個人資料保護法處理。"
     ),
 }
+
+ZH.update(
+    {
+        "Table": "資料表",
+        "Download CSV": "下載 CSV",
+        "Download PNG": "下載 PNG",
+        "No data.": "沒有資料。",
+        "Incidents per month by category": "各月案件數（依類別）",
+        "incidents": "件",
+        "month": "月份",
+        "other": "其他",
+        "Share of the next week's incidents inside the top-ranked area, by method": "各方法前段風險區涵蓋下週案件的比例",
+        "% of incidents": "案件比例（%）",
+        "area covered": "涵蓋面積",
+    }
+)

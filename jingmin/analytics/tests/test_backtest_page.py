@@ -51,6 +51,7 @@ def test_backtest_runs_and_its_result_is_shown(client, w, django_capture_on_comm
     assert actions_logged == ["analytics.start_backtest", "analytics.store_evaluation"]
     html = client.get(URL).content.decode()
     assert f'id="evaluation-{evaluation.pk}"' in html and f'href="#evaluation-{evaluation.pk}"' in html
+    assert f'id="chart-lift-{evaluation.pk}"' in html  # the lift chart: hit rate by area covered, per method
 
 
 @override_settings(TASKS=IMMEDIATE)

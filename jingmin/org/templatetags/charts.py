@@ -1,0 +1,16 @@
+"""``{% load charts %}{% chart spec %}``: a chart with its table and downloads (see ``jingmin.org.charts``);
+``{% chart_scripts %}`` once per page loads Chart.js and the page's chart code."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.inclusion_tag("_chart.html")
+def chart(spec):
+    return {"spec": spec, "data": spec.as_json(), "rows": spec.rows()}
+
+
+@register.inclusion_tag("_chart_scripts.html")
+def chart_scripts():
+    return {}
