@@ -18,6 +18,7 @@ from jingmin.org.forms import AttendanceForm, LoginForm, TrainingSessionForm, Un
 from jingmin.org.importer import ImportFailed, import_units
 from jingmin.org.models import Officer, TrainingSession, Unit, Village
 from jingmin.org.scoping import user_unit
+from jingmin.paging import page_of
 
 
 class LoginView(auth_views.LoginView):
@@ -66,10 +67,24 @@ def unit_list(request):
     q = request.GET.get("q", "").strip()
     if q:
         units = units.filter(Q(name__icontains=q) | Q(code__icontains=q) | Q(name_en__icontains=q))
+    within = request.GET.get("within", "")
+    precincts = Unit.objects.visible_to(request.user, "org.view_units").filter(kind=Unit.Kind.PRECINCT)
+    chosen = precincts.filter(code=within).first() if within else None
+    if chosen is not None:
+        units = units.filter(path__startswith=chosen.path)
+    page, query = page_of(request, units.select_related("parent").order_by("path"))
     return render(
         request,
         "org/unit_list.html",
-        {"units": units[:500], "kind": kind, "q": q, "kinds": Unit.Kind.choices},
+        {
+            "page": page,
+            "query": query,
+            "kind": kind,
+            "q": q,
+            "kinds": Unit.Kind.choices,
+            "precincts": precincts.order_by("path"),
+            "within": chosen.code if chosen else "",
+        },
     )
 
 

@@ -33,3 +33,14 @@ ZH.update(
         "area covered": "涵蓋面積",
     }
 )
+
+ZH.update(
+    {
+        "Pages": "分頁",
+        "Previous": "上一頁",
+        "Next": "下一頁",
+        "Page %(n)s of %(total)s · %(count)s in all": "第 %(n)s／%(total)s 頁 · 共 %(count)s 筆",
+        "Part of": "隸屬",
+        "Precinct": "分局",
+    }
+)
