@@ -6,9 +6,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jingmin import today
 from jingmin.audit import log as audit
 from jingmin.audit.models import AuditEvent
 from jingmin.audit.reason import reason_required
@@ -53,6 +55,8 @@ def home(request):
         else [],
         "recent_training": TrainingSession.objects.visible_to(user)[:5],
         "today": timezone.localdate(),
+        "tasks": today.items_for(user),
+        "panels": [render_to_string(t, c, request=request) for t, c in today.panels_for(request)],
     }
     return render(request, "org/home.html", context)
 

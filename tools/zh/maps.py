@@ -44,3 +44,16 @@ ZH.update(
         "Precinct": "分局",
     }
 )
+
+ZH.update(
+    {
+        "To do today": "今日待辦",
+        "Nothing waits for you today.": "今天沒有待辦事項。",
+    }
+)
+PLURALS = {
+    "%(n)s near-repeat alert to act on": "%(n)s 則近重複案件警示待處理",
+    "%(n)s backtest failed this week": "本週 %(n)s 次回測失敗",
+    "%(n)s backtest waiting or running": "%(n)s 次回測等待或執行中",
+    "Incident data is %(n)s day old: import the latest cases": "案件資料已 %(n)s 天未更新：請匯入最新案件",
+}
