@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.templatetags.static import static
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
+from jingmin import menu
 from jingmin.org import roles
 from jingmin.org.scoping import user_unit
 
@@ -10,25 +12,24 @@ def jingmin(request):
     user = getattr(request, "user", None)
     return {
         "jm_unit": user_unit(user) if user is not None else None,
-        "jm_can_audit": roles.can(user, "audit.view"),
-        "jm_can_units": roles.can(user, "org.view_units"),
-        "jm_can_training": roles.can(user, "org.view_training"),
-        "jm_can_map": roles.can(user, "geo.view_map"),
-        "jm_can_places": roles.can(user, "places.view"),
-        "jm_can_people": roles.can(user, "people.view"),
-        "jm_can_visits": roles.can(user, "visits.view"),
-        "jm_can_registration_notices": roles.can(user, "visits.registration_notices"),
-        "jm_can_intel": roles.can(user, "intel.view"),
-        "jm_can_search": roles.can(user, "search.view"),
-        "jm_can_messaging": roles.can(user, "messaging.view"),
-        "jm_can_tips": roles.can(user, "messaging.read_tips"),
-        "jm_can_partner_messages": roles.can(user, "messaging.partner_messages"),
         "jm_can_messaging_retention": roles.can(user, "messaging.manage_retention"),
-        "jm_can_analytics": roles.can(user, "analytics.view_incidents"),
         "jm_demo": settings.DEMO,
         "jm_org_name": settings.ORG_NAME,
         "jm_basemap": basemap_config,
+        "jm_menu": SimpleLazyObject(lambda: menu_for(user)),
     }
+
+
+def menu_for(user):
+    """{"groups": [(name, [entry, …]), …], "bottom": [entry, …]}: the menu entries the user may open,
+    grouped by strategy, and the phone bottom bar of the user's role."""
+    if user is None or not user.is_authenticated:
+        return {"groups": [], "bottom": []}
+    allowed = [e for e in menu.entries() if roles.can(user, e.capability)]
+    groups = [(name, [e for e in allowed if e.group == code]) for code, name in menu.GROUPS]
+    mine = roles.roles_of(user)
+    bottom = [e for e in allowed if e.bottom & mine][: menu.BOTTOM_MAX]
+    return {"groups": [(name, items) for name, items in groups if items], "bottom": bottom}
 
 
 def basemap_config():

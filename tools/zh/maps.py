@@ -57,3 +57,18 @@ PLURALS = {
     "%(n)s backtest waiting or running": "%(n)s 次回測等待或執行中",
     "Incident data is %(n)s day old: import the latest cases": "案件資料已 %(n)s 天未更新：請匯入最新案件",
 }
+
+ZH.update(
+    {
+        "Know & visit": "查訪",
+        "Care": "關懷",
+        "Take part": "參與",
+        "In the community": "融入",
+        "Problem solving": "問題導向",
+        "Analysis": "分析",
+        "Administration": "管理",
+        "Menu": "選單",
+        "Shortcuts": "常用功能",
+        "Today": "今日",
+    }
+)

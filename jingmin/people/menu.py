@@ -1,0 +1,17 @@
+"""Menu entries of the persons register (see jingmin.menu)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from jingmin.menu import Entry
+from jingmin.org import roles
+
+ENTRIES = [
+    Entry(
+        "people:list",
+        _("Persons"),
+        "people.view",
+        "know",
+        32,
+        bottom=frozenset({roles.BEAT_OFFICER, roles.STATION_CHIEF}),
+    ),
+]
