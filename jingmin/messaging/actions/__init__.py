@@ -28,7 +28,7 @@ from jingmin.messaging.actions.channels import save_channel
 from jingmin.messaging.actions.contacts import add_contact, remove_contact_at_request, update_contact
 from jingmin.messaging.actions.profiles import refresh_friend_names, refresh_quotas
 from jingmin.messaging.actions.retention import expired, purge_expired, save_retention
-from jingmin.messaging.actions.templates import save_template
+from jingmin.messaging.actions.templates import delete_template, save_template
 from jingmin.messaging.actions.tips import new_tracking_code, set_tip_status
 from jingmin.messaging.actions.webhook import UNSUBSCRIBE_WORDS, receive_line_events
 
@@ -38,6 +38,7 @@ __all__ = [
     "approvable_by",
     "cancel_campaign",
     "decide",
+    "delete_template",
     "expired",
     "new_tracking_code",
     "preview",

@@ -27,7 +27,10 @@ def add_contact(
     if not address:
         raise ValidationError({"address": _("This field is required.")})
     if kind == Contact.Kind.EMAIL:
-        validate_email(address)
+        try:
+            validate_email(address)
+        except ValidationError as exc:
+            raise ValidationError({"address": exc.messages}) from exc
         address = address.lower()
     contact, created = Contact.objects.get_or_create(
         channel=channel,
