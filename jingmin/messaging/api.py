@@ -14,6 +14,7 @@ from typing import Annotated
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator, validate_slug
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
@@ -681,6 +682,18 @@ def _campaigns(request, capability="messaging.view"):
     return Campaign.objects.visible_to(request.user).select_related("unit", "template")
 
 
+def _to_decide(request):
+    """The caller's campaigns plus those waiting for the approval of a station in the caller's
+    jurisdiction (a precinct's campaign reaches the station chief who answers for its audience)."""
+    roles.require(request.user, "messaging.view")
+    mine = Campaign.objects.visible_to(request.user).values("pk")
+    if roles.can(request.user, "messaging.approve"):
+        stations = Unit.objects.visible_to(request.user).values("pk")
+        waiting = Campaign.objects.filter(approvals__station__in=stations).values("pk")
+        return Campaign.objects.filter(Q(pk__in=mine) | Q(pk__in=waiting)).select_related("unit", "template")
+    return Campaign.objects.filter(pk__in=mine).select_related("unit", "template")
+
+
 def _campaign_fields(request, data):
     """Request codes and ids → objects the caller may see (anything else is refused as unknown)."""
     user = request.user
@@ -751,7 +764,7 @@ def list_campaigns(request, status: str | None = None, limit: Page = 100, offset
 @router.get("/messaging/campaigns/{pk}", response=CampaignOut)
 def get_campaign(request, pk: int):
     """A campaign with its audience, delivery counts by status and approvals."""
-    return campaign_out(_get(_campaigns(request), pk=pk), request.user)
+    return campaign_out(_get(_to_decide(request), pk=pk), request.user)
 
 
 @router.post("/messaging/campaigns", response={201: CampaignOut})
@@ -845,14 +858,14 @@ def schedule_campaign(request, pk: int, payload: ScheduleIn):
 @router.post("/messaging/campaigns/{pk}/approve", response=CampaignOut)
 def approve_campaign(request, pk: int):
     """Approve for the stations the caller answers for (not one's own campaign)."""
-    campaign = _get(_campaigns(request), pk=pk)
+    campaign = _get(_to_decide(request), pk=pk)
     campaign = actions.decide(acting_user=request.user, campaign=campaign, approve=True)
     return campaign_out(campaign, request.user)
 
 
 @router.post("/messaging/campaigns/{pk}/reject", response=CampaignOut)
 def reject_campaign(request, pk: int):
-    campaign = _get(_campaigns(request), pk=pk)
+    campaign = _get(_to_decide(request), pk=pk)
     campaign = actions.decide(acting_user=request.user, campaign=campaign, approve=False)
     return campaign_out(campaign, request.user)
 
