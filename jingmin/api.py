@@ -79,12 +79,59 @@ def on_http_error(request, exc):
     return error(request, exc.status_code, str(exc))
 
 
+def schema_message(e):
+    """A schema (pydantic) error in the user's language: Django's own wording where it has one."""
+    kind, ctx = e.get("type", ""), e.get("ctx") or {}
+    if kind == "missing":
+        return _("This field is required.")
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return _("Enter a whole number.")
+    if kind in ("float_parsing", "float_type"):
+        return _("Enter a number.")
+    if kind in ("bool_parsing", "bool_type"):
+        return _("Enter true or false.")
+    if kind in ("string_type", "string_unicode"):
+        return _("Enter a text.")
+    if kind in ("list_type", "tuple_type", "set_type"):
+        return _("Enter a list.")
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return _("Enter an object.")
+    if kind.startswith(("datetime_", "date_")):
+        return _("Enter a valid date/time.")
+    if kind == "string_too_long":
+        return _("Ensure this value has at most %(max)s characters.") % {"max": ctx.get("max_length")}
+    if kind == "too_long":
+        return _("Ensure this list has at most %(max)s items.") % {"max": ctx.get("max_length")}
+    if kind in ("less_than_equal", "less_than"):
+        return _("Ensure this value is less than or equal to %(limit_value)s.") % {
+            "limit_value": ctx.get("le", ctx.get("lt"))
+        }
+    if kind in ("greater_than_equal", "greater_than"):
+        return _("Ensure this value is greater than or equal to %(limit_value)s.") % {
+            "limit_value": ctx.get("ge", ctx.get("gt"))
+        }
+    if kind in ("enum", "literal_error"):
+        return _("Select a valid choice. %(value)s is not one of the available choices.") % {
+            "value": e.get("input")
+        }
+    if kind == "extra_forbidden":
+        return _("Unknown field.")
+    if kind in ("json_invalid", "json_type"):
+        return _("The body is not valid JSON.")
+    return e.get("msg", "")
+
+
+def error_field(loc):
+    """``("body", "payload", "title")`` → ``title``; ``("query", "limit")`` → ``limit``."""
+    parts = [str(p) for p in loc[1:]]
+    if loc and loc[0] == "body" and len(parts) > 1:
+        parts = parts[1:]  # the name of the body parameter is not a field of the request
+    return ".".join(parts) or "-"
+
+
 @api.exception_handler(ValidationError)
 def on_validation_error(request, exc):
-    errors = [
-        {"field": ".".join(str(p) for p in e.get("loc", ())[1:]) or "-", "message": e.get("msg", "")}
-        for e in exc.errors
-    ]
+    errors = [{"field": error_field(e.get("loc", ())), "message": schema_message(e)} for e in exc.errors]
     return error(request, 422, _("The request is not valid."), errors)
 
 

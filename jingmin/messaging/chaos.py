@@ -27,7 +27,7 @@ TOKEN = "chaos-channel-token"
 
 
 def group_id(n):
-    from jingmin.messaging.testing import fake_group_id
+    from jingmin.messaging.tests.line_server import fake_group_id
 
     return fake_group_id(f"chaos-{n}")
 
@@ -166,7 +166,7 @@ def run(
     settings_env=None,
 ):
     """Run the scenario; returns the figures (raises AssertionError when a delivery is lost or doubled)."""
-    from jingmin.messaging.testing import FakeLineServer
+    from jingmin.messaging.tests.line_server import FakeLineServer
 
     tmp = Path(tempfile.mkdtemp(prefix="jingmin-chaos-"))
     env = _env(tmp, database_url, {"JINGMIN_MESSAGING_PARALLEL_DRAINS": str(workers), **(settings_env or {})})

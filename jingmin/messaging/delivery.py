@@ -38,8 +38,6 @@ from jingmin.messaging.transports import TransportError
 
 logger = logging.getLogger("jingmin.messaging")
 
-S = DeliveryStatus
-
 
 def cfg(name):
     return settings.MESSAGING[name]
@@ -61,8 +59,8 @@ def backoff_seconds(attempt, retry_after=None, *, base=None, cap=None, rng=rando
 
 
 def claimable(now):
-    return Q(status__in=[S.QUEUED, S.RETRYING], next_attempt_at__lte=now) | Q(
-        status=S.SENDING, lease_until__lt=now
+    return Q(status__in=[DeliveryStatus.QUEUED, DeliveryStatus.RETRYING], next_attempt_at__lte=now) | Q(
+        status=DeliveryStatus.SENDING, lease_until__lt=now
     )
 
 
@@ -80,10 +78,13 @@ def claim(limit=None, lease_seconds=None, now=None):
         if not ids:
             return token, []
         Dispatch.objects.filter(claimable(now), id__in=ids).update(
-            status=S.SENDING, lease_token=token, lease_until=now + lease, attempts=F("attempts") + 1
+            status=DeliveryStatus.SENDING,
+            lease_token=token,
+            lease_until=now + lease,
+            attempts=F("attempts") + 1,
         )
-        Delivery.objects.filter(dispatch__lease_token=token).exclude(status=S.CANCELLED).update(
-            status=S.SENDING
+        Delivery.objects.filter(dispatch__lease_token=token).exclude(status=DeliveryStatus.CANCELLED).update(
+            status=DeliveryStatus.SENDING
         )
     claimed = list(Dispatch.objects.filter(lease_token=token).select_related("campaign", "channel"))
     return token, claimed
@@ -144,7 +145,9 @@ def _payload(dispatch, messages_cache):
     rendered = messages_cache[campaign.pk]
     recipients = [
         d.contact.address
-        for d in dispatch.deliveries.exclude(status=S.CANCELLED).select_related("contact").order_by("id")
+        for d in dispatch.deliveries.exclude(status=DeliveryStatus.CANCELLED)
+        .select_related("contact")
+        .order_by("id")
     ]
     return recipients, rendered
 
@@ -212,14 +215,14 @@ def record_outcomes(token, outcomes, stats):
     campaigns = set()
     with transaction.atomic():
         for d, outcome in outcomes:
-            mine = Dispatch.objects.filter(pk=d.pk, lease_token=token, status=S.SENDING)
-            deliveries = Delivery.objects.filter(dispatch_id=d.pk).exclude(status=S.CANCELLED)
+            mine = Dispatch.objects.filter(pk=d.pk, lease_token=token, status=DeliveryStatus.SENDING)
+            deliveries = Delivery.objects.filter(dispatch_id=d.pk).exclude(status=DeliveryStatus.CANCELLED)
             if isinstance(outcome, TransportError):
                 attempts = d.attempts  # already incremented at claim time
                 if not outcome.permanent and attempts < cfg("MAX_ATTEMPTS"):
                     wait = backoff_seconds(attempts, outcome.retry_after)
                     n = mine.update(
-                        status=S.RETRYING,
+                        status=DeliveryStatus.RETRYING,
                         lease_token=None,
                         lease_until=None,
                         next_attempt_at=now + timedelta(seconds=wait),
@@ -227,7 +230,7 @@ def record_outcomes(token, outcomes, stats):
                         last_error=outcome.message[:2000],
                     )
                     if n:
-                        deliveries.update(status=S.RETRYING, error=outcome.message[:500])
+                        deliveries.update(status=DeliveryStatus.RETRYING, error=outcome.message[:500])
                         stats["retrying"] += 1
                 else:
                     reason = (
@@ -236,18 +239,18 @@ def record_outcomes(token, outcomes, stats):
                         else f"gave up after {attempts} attempts: {outcome.message}"
                     )
                     n = mine.update(
-                        status=S.FAILED,
+                        status=DeliveryStatus.FAILED,
                         lease_token=None,
                         lease_until=None,
                         last_status=outcome.status,
                         last_error=reason[:2000],
                     )
                     if n:
-                        deliveries.update(status=S.FAILED, error=reason[:500])
+                        deliveries.update(status=DeliveryStatus.FAILED, error=reason[:500])
                         stats["failed"] += 1
             else:
                 n = mine.update(
-                    status=S.SENT,
+                    status=DeliveryStatus.SENT,
                     lease_token=None,
                     lease_until=None,
                     sent_at=now,
@@ -256,7 +259,7 @@ def record_outcomes(token, outcomes, stats):
                     last_error="",
                 )
                 if n:
-                    deliveries.update(status=S.SENT, sent_at=now, error="")
+                    deliveries.update(status=DeliveryStatus.SENT, sent_at=now, error="")
                     stats["sent"] += 1
             if not n:
                 stats["lost"] += 1  # lease expired and another worker took over: its result stands
@@ -275,7 +278,13 @@ def update_campaign_progress(campaign_id, now=None):
         started_at=now
     )
     if Dispatch.objects.filter(
-        campaign_id=campaign_id, status__in=[S.QUEUED, S.SENDING, S.RETRYING, S.HELD]
+        campaign_id=campaign_id,
+        status__in=[
+            DeliveryStatus.QUEUED,
+            DeliveryStatus.SENDING,
+            DeliveryStatus.RETRYING,
+            DeliveryStatus.HELD,
+        ],
     ).exists():
         return
     done = Campaign.objects.filter(pk=campaign_id, status=Campaign.Status.SENDING).update(
@@ -301,7 +310,7 @@ def status_counts(campaign):
         .annotate(n=Count("id"))
         .values_list("status", "n")
     )
-    return {s: counts.get(s, 0) for s in S.values}
+    return {s: counts.get(s, 0) for s in DeliveryStatus.values}
 
 
 # ---------------------------------------------------------------------------- draining
@@ -323,8 +332,10 @@ def drain(max_seconds=None, limit=None):
 
 def next_wakeup():
     """When something becomes claimable next (None: nothing open)."""
-    due = Dispatch.objects.filter(status__in=[S.QUEUED, S.RETRYING]).aggregate(t=Min("next_attempt_at"))["t"]
-    lease = Dispatch.objects.filter(status=S.SENDING).aggregate(t=Min("lease_until"))["t"]
+    due = Dispatch.objects.filter(status__in=[DeliveryStatus.QUEUED, DeliveryStatus.RETRYING]).aggregate(
+        t=Min("next_attempt_at")
+    )["t"]
+    lease = Dispatch.objects.filter(status=DeliveryStatus.SENDING).aggregate(t=Min("lease_until"))["t"]
     times = [t for t in (due, lease) if t is not None]
     return min(times) if times else None
 
@@ -347,3 +358,22 @@ def schedule_drain(at=None, want=None):
 
 def schedule_drain_on_commit(at=None):
     transaction.on_commit(lambda: schedule_drain(at))
+
+
+def cancel_open(contact, reason):
+    """Cancel what is still waiting to go to ``contact``; a dispatch with nobody left is cancelled whole.
+
+    The caller records the audit event of the act that made the contact unreachable."""
+    waiting = [DeliveryStatus.HELD, DeliveryStatus.QUEUED, DeliveryStatus.RETRYING]
+    open_deliveries = Delivery.objects.filter(contact=contact, status__in=waiting)
+    dispatch_ids = list(open_deliveries.values_list("dispatch_id", flat=True))
+    open_deliveries.update(status=DeliveryStatus.CANCELLED, error=reason)
+    for dispatch in Dispatch.objects.filter(pk__in=dispatch_ids, status__in=waiting):
+        if not dispatch.deliveries.exclude(status=DeliveryStatus.CANCELLED).exists():
+            Dispatch.objects.filter(pk=dispatch.pk, status=dispatch.status).update(
+                status=DeliveryStatus.CANCELLED, last_error=reason
+            )
+    for campaign_id in set(
+        Delivery.objects.filter(dispatch_id__in=dispatch_ids).values_list("campaign_id", flat=True)
+    ):
+        update_campaign_progress(campaign_id)

@@ -246,4 +246,6 @@ ZH = {
     "(not known)": "（不明）",
     "read from LINE %(when)s": "%(when)s 自 LINE 讀取",
     "Reading the quota from LINE failed (%(when)s):": "從 LINE 讀取額度失敗（%(when)s）：",
+    # the messaging API
+    "Unknown: %(codes)s": "查無：%(codes)s",
 }

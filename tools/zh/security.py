@@ -13,5 +13,5 @@ ZH = {
     "Last attempt": "最後嘗試",
     "Unlock": "解除鎖定",
     "No sign-in is locked now.": "目前沒有鎖定的登入。",
-    "The upload is malformed (multipart body without a boundary).": "上傳內容格式錯誤（multipart 主體缺少分隔界線）。",
+    "The upload is malformed (multipart body without a boundary).": "上傳內容格式錯誤（multipart 主體缺少分隔界線 boundary）。",
 }

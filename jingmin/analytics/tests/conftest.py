@@ -4,8 +4,8 @@ import pytest
 
 from jingmin.messaging import delivery
 from jingmin.messaging.models import Channel
-from jingmin.messaging.testing import FakeLineServer
 from jingmin.messaging.tests.conftest import TOKEN
+from jingmin.messaging.tests.line_server import FakeLineServer
 
 
 @pytest.fixture

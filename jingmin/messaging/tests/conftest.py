@@ -7,7 +7,7 @@ import pytest
 
 from jingmin.messaging import delivery
 from jingmin.messaging.models import Channel, Contact, Tag
-from jingmin.messaging.testing import FakeLineServer, fake_group_id, fake_user_id
+from jingmin.messaging.tests.line_server import FakeLineServer, fake_group_id, fake_user_id
 from jingmin.messaging.transports.line import compute_signature
 
 TOKEN = "test-channel-token"

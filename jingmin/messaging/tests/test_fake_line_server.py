@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from jingmin.messaging.testing import FakeLineServer, fake_group_id, fake_user_id
+from jingmin.messaging.tests.line_server import FakeLineServer, fake_group_id, fake_user_id
 
 TOKEN = "fake-token"
 ALICE = fake_user_id("alice")
@@ -346,7 +346,7 @@ def test_standalone_server_with_client_processes(tmp_path: Path) -> None:
         [
             sys.executable,
             "-m",
-            "jingmin.messaging.testing",
+            "jingmin.messaging.tests.line_server",
             "--port",
             "0",
             "--token",
@@ -374,7 +374,7 @@ def test_standalone_server_with_client_processes(tmp_path: Path) -> None:
         script = textwrap.dedent(
             """
             import sys, uuid
-            from jingmin.messaging.testing import fake_user_id
+            from jingmin.messaging.tests.line_server import fake_user_id
             from jingmin.messaging.transports import TransportError
             from jingmin.messaging.transports.line import LineTransport, text_message
             t = LineTransport("T", api_host=sys.argv[1], timeout=2)

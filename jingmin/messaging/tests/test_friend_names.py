@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from jingmin.audit.models import AuditEvent
 from jingmin.messaging import actions, tasks
 from jingmin.messaging.models import Contact
-from jingmin.messaging.testing import fake_user_id
+from jingmin.messaging.tests.line_server import fake_user_id
 from jingmin.messaging.transports import TransportError
 from jingmin.messaging.transports.line import LineTransport
 

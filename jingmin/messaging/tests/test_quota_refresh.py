@@ -5,7 +5,7 @@ the channel and never stops the others."""
 from jingmin.audit.models import AuditEvent
 from jingmin.messaging import tasks
 from jingmin.messaging.models import Channel
-from jingmin.messaging.testing import FakeLineServer
+from jingmin.messaging.tests.line_server import FakeLineServer
 from jingmin.org.schedule import jobs
 
 from .conftest import TOKEN, make_channel

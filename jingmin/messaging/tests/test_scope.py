@@ -66,19 +66,19 @@ def test_tips_of_another_station_cannot_be_read(w, other, client):
     client.force_login(w.inside["station_chief"])
     assert client.get("/messaging/tips/TTHEIRS1/").status_code == 404
     assert "TTHEIRS1" not in client.get("/messaging/tips/").content.decode()
-    codes = [t["tracking_code"] for t in client.get("/api/v1/tips").json()]
+    codes = [t["tracking_code"] for t in client.get("/api/v1/messaging/tips").json()["results"]]
     assert codes == ["TMINE001"]
-    assert client.get("/api/v1/tips/TTHEIRS1").status_code == 404
+    assert client.get("/api/v1/messaging/tips/TTHEIRS1").status_code == 404
 
 
 def test_tips_need_the_capability(w, other, client):
     client.force_login(w.inside["social_liaison"])
     assert client.get("/messaging/tips/").status_code == 403
-    assert client.get("/api/v1/tips").status_code == 403
+    assert client.get("/api/v1/messaging/tips").status_code == 403
     client.force_login(w.inside["investigator"])
-    assert client.get("/api/v1/tips").status_code == 200
+    assert client.get("/api/v1/messaging/tips").status_code == 200
     client.force_login(w.nounit)  # a unit-less user sees nothing
-    assert client.get("/api/v1/tips").json() == []
+    assert client.get("/api/v1/messaging/tips").json()["results"] == []
 
 
 def test_partner_sees_only_their_own_groups_messages(w, other, client):

@@ -41,10 +41,10 @@ def test_campaign_status_api(w, channel, line_server, client):
     add_group(channel, 1, server=line_server)
     campaign = actions.send(acting_user=w.inside["station_chief"], title="t", text="x")
     client.force_login(w.inside["station_chief"])
-    body = client.get(f"/api/v1/campaigns/{campaign.pk}").json()
+    body = client.get(f"/api/v1/messaging/campaigns/{campaign.pk}").json()
     assert body["status"] == "sending" and body["deliveries"]["queued"] == 1
     client.force_login(w.outside["station_chief"])
-    assert client.get(f"/api/v1/campaigns/{campaign.pk}").status_code == 404
+    assert client.get(f"/api/v1/messaging/campaigns/{campaign.pk}").status_code == 404
 
 
 def test_demo_channel_is_registered_once(w):

@@ -8,7 +8,7 @@ import smtplib
 
 import pytest
 
-from jingmin.messaging.testing import fake_user_id
+from jingmin.messaging.tests.line_server import fake_user_id
 from jingmin.messaging.transports import TransportError
 from jingmin.messaging.transports.console import ConsoleTransport
 from jingmin.messaging.transports.email import EmailTransport, map_smtp_error

@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from jingmin.messaging.testing import FakeLineServer, fake_group_id, fake_user_id
+from jingmin.messaging.tests.line_server import FakeLineServer, fake_group_id, fake_user_id
 from jingmin.messaging.transports import TransportError
 from jingmin.messaging.transports.line import (
     LineTransport,
@@ -267,7 +267,7 @@ def test_body_error_details_are_reported(server: FakeLineServer, line: LineTrans
 
 def test_unparseable_success_body_is_still_success(server: FakeLineServer, line: LineTransport) -> None:
     # A 2xx means LINE accepted the request; a body the SDK cannot parse must not become a failure.
-    from jingmin.messaging.testing import _Reply
+    from jingmin.messaging.tests.line_server import _Reply
 
     server._push = lambda *args: _Reply(200, {})  # type: ignore[method-assign]
     result = line.push(ALICE, [text_message("x")], new_retry_key())

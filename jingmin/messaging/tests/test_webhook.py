@@ -6,7 +6,7 @@ import pytest
 
 from jingmin.messaging import tasks
 from jingmin.messaging.models import Contact, Tip, WebhookEvent
-from jingmin.messaging.testing import fake_group_id, fake_user_id
+from jingmin.messaging.tests.line_server import fake_group_id, fake_user_id
 
 from .conftest import SECRET, png_bytes, signed_post
 

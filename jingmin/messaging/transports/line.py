@@ -346,7 +346,7 @@ class LineTransport:
     """Send messages through the LINE Messaging API.
 
     ``api_host`` lets tests and the chaos benchmark point the SDK at
-    :class:`jingmin.messaging.testing.FakeLineServer`.  ``timeout`` is the total
+    :class:`jingmin.messaging.tests.line_server.FakeLineServer`.  ``timeout`` is the total
     per-request timeout in seconds.  The underlying urllib3 pool never retries on
     its own (retries are the delivery worker's job, with the same retry key).
 

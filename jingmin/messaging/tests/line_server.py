@@ -1,4 +1,8 @@
-"""A fake LINE Messaging API server for tests and the delivery chaos benchmark.
+"""Test support: a fake LINE Messaging API server for the tests and the delivery chaos benchmark.
+
+Not part of the running application: the test suites (``messaging/tests/conftest.py``, the
+analytics tests) start it in-process, and :mod:`jingmin.messaging.chaos` (``bench/line_chaos.py``)
+runs it as a separate process.
 
 :class:`FakeLineServer` is a threaded HTTP server on 127.0.0.1 that speaks the
 part of the LINE Messaging API contract Jingmin uses:
@@ -45,7 +49,7 @@ Failure kinds: an ``int`` status (``429`` comes with ``Retry-After``), or
 
 Standalone (for ``bench/line_chaos.py``)::
 
-    python -m jingmin.messaging.testing --port 0 --token T --failure-rate 0.3 \\
+    python -m jingmin.messaging.tests.line_server --port 0 --token T --failure-rate 0.3 \\
         --stats-file stats.json [--url-file url.txt] [--seed 1] [--slow-delay 2]
 
 prints the base URL on its first stdout line, serves until SIGTERM/SIGINT (or
@@ -938,7 +942,8 @@ class FakeLineServer:
 # ---------------------------------------------------------------------- CLI
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(
-        prog="python -m jingmin.messaging.testing", description="Run a fake LINE Messaging API server."
+        prog="python -m jingmin.messaging.tests.line_server",
+        description="Run a fake LINE Messaging API server.",
     )
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=0, help="0 picks a free port (printed on stdout)")
