@@ -4,7 +4,9 @@ jurisdiction (and a user with no unit). Out of scope answers 404 like missing; w
 import pytest
 from django.utils import timezone
 
+from jingmin.intel import actions as intel_actions
 from jingmin.org import roles
+from jingmin.people import search as search_actions
 from jingmin.people.actions import create_household
 from jingmin.people.testing import make_person, make_place, point_in
 from jingmin.visits import actions
@@ -24,8 +26,8 @@ def objs(w):
     visit = actions.log_visit(
         acting_user=beat_officer, data={"place": place.pk, "visited_at": timezone.now(), "method": "phone"}
     )
-    report = actions.file_intel(acting_user=beat_officer, data={"kind": "drugs", "text": "x"})
-    search = actions.open_search(acting_user=beat_officer, person=person)
+    report = intel_actions.file_intel(acting_user=beat_officer, data={"kind": "drugs", "text": "x"})
+    search = search_actions.open_search(acting_user=beat_officer, person=person)
     return {
         "person": person,
         "household": household,

@@ -6,8 +6,8 @@ from django.test import Client
 
 from jingmin.audit.models import AuditEvent
 from jingmin.org import roles
+from jingmin.people.models import Notice, NoticeKind
 from jingmin.people.testing import make_person
-from jingmin.visits.models import Notice, NoticeKind
 
 
 @pytest.fixture
