@@ -10,8 +10,9 @@ from ninja import Body, Router
 from jingmin.apitypes import Limit, Offset
 from jingmin.audit.reason import clean_reason
 from jingmin.org import roles
-from jingmin.people import actions, notices
-from jingmin.people import search as search_actions
+from jingmin.people import actions
+from jingmin.people.actions import notices
+from jingmin.people.actions import search as search_actions
 from jingmin.people.models import Category, Household, Kind, Notice, Person, SearchRequest
 from jingmin.people.national_id import mask
 from jingmin.places.layerctx import LAYER_AUTH

@@ -11,8 +11,9 @@ from django.views.decorators.http import require_POST
 from jingmin.audit.models import AuditEvent
 from jingmin.audit.reason import reason_required
 from jingmin.org import roles
-from jingmin.people import actions, notices
-from jingmin.people import search as search_actions
+from jingmin.people import actions
+from jingmin.people.actions import notices
+from jingmin.people.actions import search as search_actions
 from jingmin.people.forms import FoundForm, HouseholdForm, PersonForm, SearchForm
 from jingmin.people.models import Category, Household, Kind, Notice, Person, SearchRequest, SearchStatus
 from jingmin.people.national_id import mask

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from jingmin.people import search as actions
+from jingmin.people.actions import search as actions
 from jingmin.people.models import SearchRequest, SearchStatus
 from jingmin.people.testing import make_person
 

@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 
+from jingmin.people.actions.notices import send_notice
 from jingmin.people.models import Config, Notice, NoticeKind
-from jingmin.people.notices import send_notice
 from jingmin.people.testing import make_person
 
 

@@ -42,7 +42,7 @@ def test_nounit_user_sees_the_links_but_no_data(client, w, notice_elsewhere):
 
 @pytest.fixture
 def notice_elsewhere(w):
-    from jingmin.people.notices import send_notice
+    from jingmin.people.actions.notices import send_notice
     from jingmin.people.testing import make_person
 
     person = make_person(w.inside["beat_officer"], w.beat)

@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from jingmin.intel import actions as intel_actions
 from jingmin.org import roles
-from jingmin.people import search as search_actions
 from jingmin.people.actions import create_household
+from jingmin.people.actions import search as search_actions
 from jingmin.people.testing import make_person, make_place, point_in
 from jingmin.visits import actions
 

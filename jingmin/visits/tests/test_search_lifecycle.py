@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from jingmin.audit.models import AuditEvent
-from jingmin.people import search as actions
+from jingmin.people.actions import search as actions
 from jingmin.people.models import Notice, NoticeKind, Person, SearchRequest, SearchStatus
 from jingmin.people.testing import make_person, point_in
 from jingmin.visits import schedule

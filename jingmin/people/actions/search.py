@@ -10,8 +10,8 @@ from jingmin.audit import log as audit
 from jingmin.org.dates import past_time
 from jingmin.org.models import Unit
 from jingmin.org.scoping import user_unit
+from jingmin.people.actions.notices import require, send_notice
 from jingmin.people.models import NoticeKind, Person, SearchRequest, SearchStatus
-from jingmin.people.notices import require, send_notice
 from jingmin.people.signals import person_moved
 from jingmin.places.locate import in_scope, locate_values
 

@@ -13,8 +13,8 @@ from jingmin.org.fields import BIGINT_MAX
 from jingmin.org.models import Unit
 from jingmin.org.scoping import user_unit
 from jingmin.people import national_id
+from jingmin.people.actions.notices import require, residence_notice
 from jingmin.people.models import Category, Config, Household, Kind, Person
-from jingmin.people.notices import require, residence_notice
 from jingmin.people.signals import person_moved
 from jingmin.people.window import ImpossibleDates, visit_window
 from jingmin.places.locate import in_scope, locate_values

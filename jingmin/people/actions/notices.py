@@ -16,7 +16,8 @@ def require(user, capability):
 
 
 def send_notice(*, unit, kind, person, text, from_unit=None, search_request=None):
-    """A notice to ``unit``; part of the write that caused it (the caller's transaction and audit event)."""
+    """A notice to ``unit``; part of the write that caused it: call it inside that write's transaction,
+    whose audit event covers it (it records none of its own)."""
     if kind not in NoticeKind.values:
         raise ValueError(f"unknown notice kind: {kind}")
     return Notice.objects.create(
