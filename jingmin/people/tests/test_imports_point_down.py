@@ -5,7 +5,7 @@ from pathlib import Path
 
 import jingmin.people
 
-HIGHER = ("jingmin.visits", "jingmin.intel")
+HIGHER = tuple(f"jingmin.{app}" for app in ("visits", "intel"))  # the apps above people
 
 
 def imported(path):
