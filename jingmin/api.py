@@ -158,6 +158,7 @@ def register_routers():
     api.add_router("", org_router)
     api.add_router("", geo_router)
     api.add_router("", messaging_router)
+    from jingmin.intel.api import router as intel_router
     from jingmin.people.api import router as people_router
     from jingmin.places.api import router as places_router
     from jingmin.visits.api import router as visits_router
@@ -165,6 +166,7 @@ def register_routers():
     api.add_router("", places_router)
     api.add_router("", people_router)
     api.add_router("", visits_router)
+    api.add_router("", intel_router)
     from jingmin.analytics.api import router as analytics_router
 
     api.add_router("/analytics", analytics_router)

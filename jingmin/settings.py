@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "jingmin.places",
     "jingmin.people",
     "jingmin.visits",
+    "jingmin.intel",
     "jingmin.messaging",
 ]
 

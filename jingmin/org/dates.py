@@ -3,7 +3,12 @@
 import datetime as dt
 
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+FUTURE_SLACK = dt.timedelta(minutes=5)
+"""A time entered up to this much after now (a phone's clock running fast) is still accepted."""
 
 
 def to_roc(value, with_time=False):
@@ -56,3 +61,25 @@ def roc_date(value):
 
 def roc_datetime(value):
     return to_roc(value, with_time=True)
+
+
+def past_time(value, field, errors, required=True):
+    """An aware datetime from a form or JSON value that is not in the future; a problem goes into
+    ``errors[field]`` (translated) and gives None."""
+    if value in (None, ""):
+        if required:
+            errors[field] = [_("This field is required.")]
+        return None
+    if isinstance(value, dt.datetime):
+        when = value
+    else:
+        when = parse_datetime(str(value))
+        if when is None:
+            errors[field] = [_("Enter a valid date and time.")]
+            return None
+    if timezone.is_naive(when):
+        when = timezone.make_aware(when)
+    if when > timezone.now() + FUTURE_SLACK:
+        errors[field] = [_("This time is in the future.")]
+        return None
+    return when

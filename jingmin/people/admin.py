@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from jingmin.people.models import Category
+from jingmin.people.models import Category, Config
 
 
 @admin.register(Category)
@@ -10,3 +10,13 @@ class CategoryAdmin(admin.ModelAdmin):
     list_display = ["code", "kind", "name", "name_en", "active", "order"]
     list_filter = ["kind", "active"]
     list_editable = ["active", "order"]
+
+
+@admin.register(Config)
+class ConfigAdmin(admin.ModelAdmin):
+    """The visit window of security-concern persons (years)."""
+
+    list_display = ["__str__", "concern_window_years"]
+
+    def has_add_permission(self, request):
+        return not Config.objects.exists()

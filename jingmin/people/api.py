@@ -11,7 +11,10 @@ from jingmin.apitypes import Limit, Offset
 from jingmin.audit.reason import clean_reason
 from jingmin.org import roles
 from jingmin.people import actions
-from jingmin.people.models import Category, Household, Kind, Person
+from jingmin.people.actions import notices
+from jingmin.people.actions import search as search_actions
+from jingmin.people.models import Category, Household, Kind, Notice, Person, SearchRequest
+from jingmin.people.national_id import mask
 from jingmin.places.layerctx import LAYER_AUTH
 from jingmin.places.layers import persons_answer, scope_key
 
@@ -229,3 +232,130 @@ def update_person(request, pk: int, payload: dict = BODY):
     return person_detail(
         actions.update_person(acting_user=request.user, person=person, data=payload), request.user
     )
+
+
+# --- search requests (協尋) and notices ----------------------------------------------------------
+
+
+def search_out(s, user):
+    person = s.person
+    return {
+        "id": s.pk,
+        "status": s.status,
+        "person": person.pk,
+        "name": person.name,
+        "national_id": mask(person.national_id),
+        "registered_unit": person.registered_unit.code,
+        "opened_unit": s.opened_unit.code,
+        "opened_at": s.opened_at.isoformat(),
+        "note": s.note,
+        "found_at": s.found_at.isoformat() if s.found_at else None,
+        "found_by": s.found_by.get_username() if s.found_by_id else None,
+        "found_unit": s.found_unit.code if s.found_unit_id else None,
+        "found_where": s.found_where,
+        "lives_there": s.lives_there,
+        "visiting_unit": person.unit.code,
+    }
+
+
+def _searches(request):
+    actions.require(request.user, "search.view")
+    return SearchRequest.objects.visible_to(request.user).select_related(
+        "person", "person__unit", "person__registered_unit", "opened_unit", "found_by", "found_unit"
+    )
+
+
+@router.get("/search-requests")
+def list_searches(request, status: str | None = "open", limit: Limit = 100, offset: Offset = 0):
+    """Search requests (協尋) of the city: every officer sees the open ones."""
+    qs = _searches(request)
+    if status:
+        qs = qs.filter(status=status)
+    limit = max(1, min(limit, 1000))
+    searches = list(qs[offset : offset + limit])
+    count = qs.count()
+    actions.record_list_read(
+        acting_user=request.user,
+        what="search-requests",
+        ids=[s.person_id for s in searches],
+        count=count,
+        filters={"status": status, "offset": offset},
+    )
+    return {"count": count, "results": [search_out(s, request.user) for s in searches]}
+
+
+@router.get("/search-requests/{pk}")
+def get_search(request, pk: int):
+    """One search request; the read of its person is audited."""
+    search = get_object_or_404(_searches(request), pk=pk)
+    actions.record_list_read(
+        acting_user=request.user,
+        what="search-request",
+        ids=[search.person_id],
+        count=1,
+        filters={"search": search.pk},
+    )
+    return search_out(search, request.user)
+
+
+@router.post("/search-requests", response={201: dict})
+def create_search(request, payload: dict = BODY):
+    """Whereabouts unknown: ``{"person": id, "note": …}`` flags the person and opens a city-wide search."""
+    actions.require(request.user, "search.open")
+    person_id = payload.get("person")
+    person = (
+        Person.objects.visible_to(request.user).filter(pk=person_id).first()
+        if str(person_id).isdigit()
+        else None
+    )
+    if person is None:
+        raise ValidationError({"person": _("Unknown person.")})
+    return 201, search_out(
+        search_actions.open_search(acting_user=request.user, person=person, note=payload.get("note", "")),
+        request.user,
+    )
+
+
+@router.patch("/search-requests/{pk}")
+def update_search(request, pk: int, payload: dict = BODY):
+    """``{"action": "found", "found_at", "found_where", "lat", "lon", "lives_there"}`` or ``{"action": "withdraw"}``."""
+    search = get_object_or_404(_searches(request), pk=pk)
+    action = payload.get("action", "found")
+    if action == "found":
+        search = search_actions.report_found(acting_user=request.user, search=search, data=payload)
+    elif action == "withdraw":
+        search = search_actions.withdraw_search(
+            acting_user=request.user, search=search, reason=payload.get("reason", "")
+        )
+    else:
+        raise ValidationError({"action": _("Unknown action: %(action)s") % {"action": action}})
+    return search_out(search, request.user)
+
+
+def notice_out(n):
+    return {"id": n.pk, "unit": n.unit.code, "from_unit": n.from_unit.code if n.from_unit_id else None,
+            "kind": n.kind, "person": n.person_id, "text": n.text, "created_at": n.created_at.isoformat(),
+            "read_at": n.read_at.isoformat() if n.read_at else None,
+            "read_by": n.read_by.get_username() if n.read_by_id else None}  # fmt: skip
+
+
+def _notices(request):
+    actions.require(request.user, "visits.view")
+    return Notice.objects.visible_to(request.user).select_related("unit", "from_unit", "read_by")
+
+
+@router.get("/notices")
+def list_notices(request, unread: bool | None = None, limit: Limit = 100):
+    """Notices to the caller's units (a person lives in your beat; a searched person was found);
+    ``unread=true`` gives only those not marked read."""
+    qs = _notices(request)
+    if unread:
+        qs = qs.filter(read_at__isnull=True)
+    return [notice_out(n) for n in qs[: max(1, min(limit, 500))]]
+
+
+@router.post("/notices/{pk}/read")
+def read_notice(request, pk: int):
+    """Mark a notice read (idempotent: marking it again changes nothing)."""
+    notice = get_object_or_404(_notices(request), pk=pk)
+    return notice_out(notices.mark_notice_read(acting_user=request.user, notice=notice))

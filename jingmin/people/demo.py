@@ -2,8 +2,11 @@
 
 import datetime as dt
 
+from django.utils import timezone
+
+from jingmin.org.models import Unit
 from jingmin.people import national_id
-from jingmin.people.models import Category, Household, Kind, Person
+from jingmin.people.models import Category, Household, Kind, Person, SearchRequest, SearchStatus
 from jingmin.people.window import add_months, visit_window
 from jingmin.places.demo import STREETS, random_point
 from jingmin.places.locate import unit_for_village
@@ -100,3 +103,37 @@ def make_people(rng, villages, focus, shapes, today, count=300):
             person.window_start, person.window_end = window.start, window.end
         persons.append(person)
     return Person.objects.bulk_create(persons)
+
+
+def make_searches(units, users, persons):
+    """One open search (whereabouts unknown) from the demo beat, one closed: found in another precinct."""
+    beat_persons = [p for p in persons if p.unit_id == units["beat1"].pk and p.kind == Kind.CONCERN]
+    if len(beat_persons) < 2:
+        return
+    now = timezone.now()
+    missing, found = beat_persons[-1], beat_persons[-2]
+    SearchRequest.objects.create(
+        unit=units["bureau"],
+        person=missing,
+        opened_unit=units["beat1"],
+        opened_by=users["demo-beat"],
+        opened_at=now - dt.timedelta(days=12),
+        note="連續兩個月查訪未遇，家屬表示已搬離，去向不明。（虛構）",
+        is_demo=True,
+    )
+    Person.objects.filter(pk=missing.pk).update(whereabouts_unknown=True)
+    other = Unit.objects.filter(code="TNPD-P01-S01").first()
+    SearchRequest.objects.create(
+        unit=units["bureau"],
+        person=found,
+        opened_unit=units["beat1"],
+        opened_by=users["demo-beat"],
+        opened_at=now - dt.timedelta(days=60),
+        status=SearchStatus.FOUND,
+        found_at=now - dt.timedelta(days=45),
+        found_by=users["demo-admin"],
+        found_unit=other or units["bureau"],
+        found_where="中西區臨檢時發現（虛構）",
+        closed_at=now - dt.timedelta(days=45),
+        is_demo=True,
+    )

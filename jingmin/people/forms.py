@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jingmin.forms import PointMixin
@@ -84,3 +85,29 @@ class SearchForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class FoundForm(forms.Form):
+    found_at = forms.DateTimeField(
+        label=_("when"), widget=DATETIME, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+    )
+    found_where = forms.CharField(label=_("where found"), max_length=200)
+    lat = forms.FloatField(
+        label=_("latitude"),
+        required=False,
+        widget=forms.NumberInput(attrs={"step": "any", "class": "pick-lat"}),
+    )
+    lon = forms.FloatField(
+        label=_("longitude"),
+        required=False,
+        widget=forms.NumberInput(attrs={"step": "any", "class": "pick-lon"}),
+    )
+    lives_there = forms.BooleanField(label=_("the person lives there"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("found_at", timezone.localtime().replace(second=0, microsecond=0))

@@ -14,4 +14,6 @@ ENTRIES = [
         32,
         bottom=frozenset({roles.BEAT_OFFICER, roles.STATION_CHIEF}),
     ),
+    Entry("notices:list", _("Notices"), "visits.view", "know", 22, bottom=frozenset({roles.BEAT_OFFICER})),
+    Entry("search:list", _("Search requests"), "search.view", "know", 45),
 ]

@@ -1,12 +1,33 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from jingmin.org import crypto
 from jingmin.org.scoping import ScopedManager, ScopedQuerySet
 from jingmin.people import national_id
+
+
+class Config(models.Model):
+    """Editable rules of the person registers (one row), seeded with the defaults of DOMAIN.md."""
+
+    concern_window_years = models.PositiveSmallIntegerField(
+        _("visit window of security-concern persons (years)"), default=3
+    )
+
+    class Meta:
+        verbose_name = _("person settings")
+        verbose_name_plural = _("person settings")
+
+    def __str__(self):
+        return str(_("person settings"))
+
+    @classmethod
+    def get(cls):
+        obj = cls.objects.filter(pk=1).first()
+        return obj if obj is not None else cls(pk=1)
 
 
 class Kind(models.TextChoices):
@@ -197,3 +218,120 @@ class Person(models.Model):
     def find_by_national_id(cls, value, queryset=None):
         qs = cls.objects.all() if queryset is None else queryset
         return qs.filter(national_id_index=crypto.blind_index(national_id.normalise(value), "national_id"))
+
+
+class SearchQuerySet(ScopedQuerySet):
+    default_capability = "search.view"
+
+    def scope_filter(self, unit):
+        """City-wide: every officer under the bureau that received the search request sees it."""
+        codes = [c for c in unit.path.strip("/").split("/") if c]
+        return self.filter(unit__code__in=codes)
+
+
+class SearchStatus(models.TextChoices):
+    OPEN = "open", _("searching")
+    FOUND = "found", _("found")
+    CANCELLED = "cancelled", _("withdrawn")
+
+
+class SearchRequest(models.Model):
+    """協尋: a security-concern person whose whereabouts are unknown, searched for by the whole city."""
+
+    unit = models.ForeignKey(
+        "org.Unit", on_delete=models.PROTECT, related_name="search_requests", verbose_name=_("bureau")
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="search_requests")
+    opened_unit = models.ForeignKey(
+        "org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by unit")
+    )
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField(_("opened"), default=timezone.now)
+    note = models.TextField(_("note"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=SearchStatus.choices, default=SearchStatus.OPEN
+    )
+    found_at = models.DateTimeField(_("found at (time)"), null=True, blank=True)
+    found_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("found by"),
+    )  # fmt: skip
+    found_unit = models.ForeignKey(
+        "org.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("found by unit"),
+    )
+    found_where = models.CharField(_("where found"), max_length=200, blank=True)
+    found_lat = models.FloatField(null=True, blank=True)
+    found_lon = models.FloatField(null=True, blank=True)
+    lives_there = models.BooleanField(_("the person lives there"), default=False)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    is_demo = models.BooleanField(default=False)
+
+    objects = models.Manager.from_queryset(SearchQuerySet)()
+
+    class Meta:
+        db_table = "visits_searchrequest"
+        ordering = ["-opened_at", "-id"]
+        verbose_name = _("search request")
+        verbose_name_plural = _("search requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(status="open"), name="one_open_search_per_person"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.person} ({self.get_status_display()})"
+
+
+class NoticeKind(models.TextChoices):
+    RESIDENCE = "residence", _("Lives in your jurisdiction: please visit")
+    FOUND = "found", _("Person found")
+    SEARCH = "search", _("Search request opened")
+
+
+class Notice(models.Model):
+    """A notice to a unit about a person (the person actually lives in your beat; a searched person was
+    found)."""
+
+    unit = models.ForeignKey(
+        "org.Unit", on_delete=models.PROTECT, related_name="notices", verbose_name=_("to unit")
+    )
+    from_unit = models.ForeignKey(
+        "org.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("from unit"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=NoticeKind.choices)
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.CASCADE, related_name="notices"
+    )
+    search_request = models.ForeignKey(
+        SearchRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="notices"
+    )
+    text = models.TextField(_("text"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("read by"),
+    )  # fmt: skip
+
+    objects = ScopedManager()
+    read_capability = "visits.view"
+
+    class Meta:
+        db_table = "visits_notice"
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.text[:40]}"

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from jingmin.audit import log as audit
 from jingmin.people.models import Person
+from jingmin.people.signals import persons_purged
 
 
 @transaction.atomic
@@ -27,8 +28,6 @@ def queue_closed_windows(today=None):
 @transaction.atomic
 def purge(today=None, dry_run=False):
     """Anonymise every person whose window has closed; returns the number anonymised."""
-    from jingmin.visits.models import Plan, PlanStatus
-
     today = today or timezone.localdate()
     persons = list(Person.objects.window_closed(today).select_related("village"))
     if dry_run or not persons:
@@ -57,6 +56,6 @@ def purge(today=None, dry_run=False):
             "actual_address", "notes", "offence", "household", "lat", "lon", "purged_at", "retention_queued_at", "updated_at",
         ],
     )  # fmt: skip
-    Plan.objects.filter(person__in=persons, status=PlanStatus.OPEN).update(status=PlanStatus.CANCELLED)
+    persons_purged.send(sender=Person, persons=persons)
     audit.record("people.purge", obj=("people.person", "batch"), extra={"persons": [p.pk for p in persons]})
     return len(persons)

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,8 +12,11 @@ from jingmin.audit.reason import reason_required
 from jingmin.forms import apply_errors
 from jingmin.org import roles
 from jingmin.people import actions
-from jingmin.people.forms import HouseholdForm, PersonForm, SearchForm
-from jingmin.people.models import Category, Household, Kind, Person
+from jingmin.people.actions import notices
+from jingmin.people.actions import search as search_actions
+from jingmin.people.forms import FoundForm, HouseholdForm, PersonForm, SearchForm
+from jingmin.people.models import Category, Household, Kind, Notice, Person, SearchRequest, SearchStatus
+from jingmin.people.national_id import mask
 
 
 def require(user, capability):
@@ -163,18 +167,18 @@ def person_form(request, pk=None):
 @require_POST
 def person_missing(request, pk):
     """Whereabouts unknown (行方不明): open a city-wide search request (協尋)."""
-    from jingmin.visits.actions import open_search
-
     person = get_object_or_404(_persons(request), pk=pk)
     form = SearchForm(request.POST)
     form.is_valid()
     try:
-        open_search(acting_user=request.user, person=person, note=form.cleaned_data.get("note", ""))
+        search_actions.open_search(
+            acting_user=request.user, person=person, note=form.cleaned_data.get("note", "")
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Search request sent to the bureau."))
-    return redirect("visits:search_list")
+    return redirect("search:list")
 
 
 @login_required
@@ -245,3 +249,89 @@ def household_form(request, pk=None):
         "people/household_form.html",
         {"form": form, "household": household},
     )
+
+
+# --- search requests (協尋) --------------------------------------------------------------------
+
+
+@login_required
+def search_list(request):
+    require(request.user, "search.view")
+    status = request.GET.get("status", SearchStatus.OPEN)
+    qs = SearchRequest.objects.visible_to(request.user).select_related(
+        "person", "person__registered_unit", "opened_unit", "found_unit"
+    )
+    if status in SearchStatus.values:
+        qs = qs.filter(status=status)
+    rows = [(s, mask(s.person.national_id)) for s in qs[:300]]
+    actions.record_list_read(
+        acting_user=request.user,
+        what="search-requests",
+        ids=[s.person_id for s, _masked in rows],
+        count=len(rows),
+        filters={"status": status},
+    )
+    return render(
+        request, "people/search_list.html", {"rows": rows, "status": status, "statuses": SearchStatus.choices}
+    )
+
+
+@login_required
+def search_detail(request, pk):
+    require(request.user, "search.view")
+    search = get_object_or_404(
+        SearchRequest.objects.visible_to(request.user).select_related(
+            "person", "opened_unit", "found_unit", "found_by"
+        ),
+        pk=pk,
+    )
+    form = FoundForm(request.POST or None)
+    if request.method == "POST":
+        require(request.user, "search.report_found")
+        if form.is_valid():
+            try:
+                search_actions.report_found(acting_user=request.user, search=search, data=form.cleaned_data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("Thank you: the registered-address unit has been notified."))
+                return redirect(reverse("search:detail", args=[search.pk]))
+    if request.method == "GET":
+        actions.record_list_read(
+            acting_user=request.user,
+            what="search-request",
+            ids=[search.person_id],
+            count=1,
+            filters={"search": search.pk},
+        )
+    return render(
+        request,
+        "people/search_detail.html",
+        {"search": search, "masked_id": mask(search.person.national_id), "form": form,
+         "can_report": roles.can(request.user, "search.report_found") and search.status == SearchStatus.OPEN},
+    )  # fmt: skip
+
+
+# --- notices ----------------------------------------------------------------------------------
+
+
+@login_required
+def notice_list(request):
+    """Notices to the user's units, unread first; each can be marked read."""
+    require(request.user, "visits.view")
+    qs = Notice.objects.visible_to(request.user).select_related("unit", "from_unit", "read_by")
+    show = request.GET.get("show", "unread")
+    if show != "all":
+        qs = qs.filter(read_at__isnull=True)
+    return render(request, "people/notice_list.html", {"notices": qs[:300], "show": show})
+
+
+@login_required
+@require_POST
+def notice_read(request, pk):
+    require(request.user, "visits.view")
+    notice = get_object_or_404(Notice.objects.visible_to(request.user), pk=pk)
+    notices.mark_notice_read(acting_user=request.user, notice=notice)
+    messages.success(request, _("Notice marked read."))
+    target = request.POST.get("next", "")
+    return redirect("notices:list" if target == "list" else "visits:today")

@@ -5,13 +5,12 @@ from jingmin.visits.models import Config, Rule
 
 @admin.register(Config)
 class ConfigAdmin(admin.ModelAdmin):
-    """Daytime hours, the security-concern window, intelligence-report overdue thresholds, route budget."""
+    """Daytime hours, intelligence-report overdue thresholds, route budget."""
 
     list_display = [
         "__str__",
         "day_start",
         "day_end",
-        "concern_window_years",
         "intel_urgent_hours",
         "intel_normal_hours",
         "monthly_visit_hours",

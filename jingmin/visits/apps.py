@@ -4,4 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class VisitsConfig(AppConfig):
     name = "jingmin.visits"
-    verbose_name = _("Beat visits and intelligence reports")
+    verbose_name = _("Beat visits")
+
+    def ready(self):
+        from jingmin.visits import receivers  # noqa: F401  (connects the receivers)

@@ -17,26 +17,20 @@ from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from jingmin.audit import log as audit
-from jingmin.org.models import Unit, Village
-from jingmin.people.demo import make_people
+from jingmin.org.models import Village
+from jingmin.people.demo import make_people, make_searches
 from jingmin.people.models import Kind, Person
 from jingmin.people.window import add_months, period_of
 from jingmin.places.demo import make_places, village_shapes
 from jingmin.places.models import Place
 from jingmin.visits.models import (
-    IntelKind,
-    IntelReport,
-    IntelStatus,
     Method,
     Plan,
     PlanStatus,
     RegistrationNotice,
     RegistrationStatus,
     Rule,
-    SearchRequest,
-    SearchStatus,
     Subject,
-    Urgency,
     Visit,
 )
 
@@ -62,8 +56,7 @@ def load(world):
     persons = make_people(rng, villages, focus, shapes, today)
     users = {u.username: u for u in get_user_model().objects.filter(username__startswith="demo-")}
     visits = _history(rng, persons, places, units, users, today)
-    _intel(units, users, persons, places)
-    _search(units, users, persons)
+    make_searches(units, users, persons)
     extras = _hours_and_registration(units) or {}
     audit.record(
         "visits.load_demo",
@@ -173,107 +166,6 @@ def _history(rng, persons, places, units, users, today):
         p.last_visited_at = last_visit.get(p.pk)
     Place.objects.bulk_update(places, ["last_visited_at"], batch_size=1000)
     return len(visits)
-
-
-def _intel(units, users, persons, places):
-    beat_officer = users["demo-beat"]
-    chief = users["demo-chief"]
-    station = units["station"]
-    now = timezone.now()
-    person = next((p for p in persons if p.unit_id == units["beat1"].pk and p.kind == Kind.CONCERN), None)
-    place = next((p for p in places if p.unit_id == units["beat1"].pk), None)
-    rows = [
-        # kind, urgency, hours ago, status, text
-        (
-            IntelKind.DRUGS,
-            Urgency.URGENT,
-            5,
-            IntelStatus.SUBMITTED,
-            "深夜有多名陌生人進出出租套房，疑似施用毒品。（虛構）",
-        ),
-        (IntelKind.GAMBLING, Urgency.NORMAL, 100, IntelStatus.SUBMITTED, "里民反映棋牌社疑似聚賭。（虛構）"),
-        (
-            IntelKind.FRAUD,
-            Urgency.NORMAL,
-            3,
-            IntelStatus.SUBMITTED,
-            "長者接到自稱檢察官電話，要求匯款。（虛構）",
-        ),
-        (IntelKind.VIOLENCE, Urgency.URGENT, 30, IntelStatus.ACKNOWLEDGED, "鄰居聽見爭吵與摔物聲。（虛構）"),
-        (IntelKind.GANGS, Urgency.NORMAL, 60, IntelStatus.ASSIGNED, "廟會期間有陣頭人員聚集滋事。（虛構）"),
-        (
-            IntelKind.WELFARE,
-            Urgency.NORMAL,
-            80,
-            IntelStatus.FORWARDED,
-            "獨居長者疑似失智，家中環境髒亂。（虛構）",
-        ),
-        (IntelKind.OTHER, Urgency.NORMAL, 300, IntelStatus.CLOSED, "空屋遭人侵入居住。（虛構）"),
-    ]
-    for kind, urgency, hours, status, text in rows:
-        filed = now - dt.timedelta(hours=hours)
-        report = IntelReport(
-            unit=units["beat1"],
-            station=station,
-            filed_by=beat_officer,
-            kind=kind,
-            urgency=urgency,
-            text=text,
-            person=person if kind in (IntelKind.DRUGS, IntelKind.VIOLENCE) else None,
-            place=place if kind in (IntelKind.GAMBLING, IntelKind.OTHER) else None,
-            status=status,
-            filed_at=filed,
-            is_demo=True,
-        )
-        if status != IntelStatus.SUBMITTED:
-            report.acknowledged_at = filed + dt.timedelta(minutes=40)
-            report.acknowledged_by = chief
-        if status == IntelStatus.ASSIGNED:
-            report.assigned_to = users["demo-beat2"]
-            report.assigned_at = filed + dt.timedelta(hours=1)
-        if status == IntelStatus.FORWARDED:
-            report.forwarded_to = "social"
-            report.forwarded_at = filed + dt.timedelta(hours=2)
-        if status == IntelStatus.CLOSED:
-            report.forwarded_to = "investigation"
-            report.forwarded_at = filed + dt.timedelta(hours=3)
-            report.closed_at = filed + dt.timedelta(days=5)
-            report.outcome = "已會同房東處理，侵入者離去。（虛構）"
-        report.save()
-
-
-def _search(units, users, persons):
-    """One open search (whereabouts unknown) from the demo beat, one closed: found in another precinct."""
-    beat_persons = [p for p in persons if p.unit_id == units["beat1"].pk and p.kind == Kind.CONCERN]
-    if len(beat_persons) < 2:
-        return
-    now = timezone.now()
-    missing, found = beat_persons[-1], beat_persons[-2]
-    SearchRequest.objects.create(
-        unit=units["bureau"],
-        person=missing,
-        opened_unit=units["beat1"],
-        opened_by=users["demo-beat"],
-        opened_at=now - dt.timedelta(days=12),
-        note="連續兩個月查訪未遇，家屬表示已搬離，去向不明。（虛構）",
-        is_demo=True,
-    )
-    Person.objects.filter(pk=missing.pk).update(whereabouts_unknown=True)
-    other = Unit.objects.filter(code="TNPD-P01-S01").first()
-    SearchRequest.objects.create(
-        unit=units["bureau"],
-        person=found,
-        opened_unit=units["beat1"],
-        opened_by=users["demo-beat"],
-        opened_at=now - dt.timedelta(days=60),
-        status=SearchStatus.FOUND,
-        found_at=now - dt.timedelta(days=45),
-        found_by=users["demo-admin"],
-        found_unit=other or units["bureau"],
-        found_where="中西區臨檢時發現（虛構）",
-        closed_at=now - dt.timedelta(days=45),
-        is_demo=True,
-    )
 
 
 # --- visit minutes, this month's visits, household registration notices (勤區訪查通報單) ----------------

@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jingmin.visits.models import ForwardTo, IntelKind, Method, Urgency
+from jingmin.visits.models import Method
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -62,59 +62,3 @@ class VisitForm(forms.Form):
     def is_group(self):
         value = self["method"].value()
         return value == Method.GROUP
-
-
-class IntelForm(forms.Form):
-    kind = forms.ChoiceField(label=_("type"), choices=IntelKind.choices)
-    urgency = forms.ChoiceField(
-        label=_("urgency"), choices=Urgency.choices, initial=Urgency.NORMAL, widget=forms.RadioSelect
-    )
-    text = forms.CharField(label=_("report"), widget=forms.Textarea(attrs={"rows": 4}))
-    person = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    place = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    lat = forms.FloatField(
-        label=_("latitude"),
-        required=False,
-        widget=forms.NumberInput(attrs={"step": "any", "class": "pick-lat"}),
-    )
-    lon = forms.FloatField(
-        label=_("longitude"),
-        required=False,
-        widget=forms.NumberInput(attrs={"step": "any", "class": "pick-lon"}),
-    )
-
-
-class AssignForm(forms.Form):
-    assigned_to = forms.ChoiceField(label=_("assign to"))
-
-
-class ForwardForm(forms.Form):
-    forwarded_to = forms.ChoiceField(label=_("forward to"), choices=ForwardTo.choices)
-    note = forms.CharField(label=_("note"), required=False)
-
-
-class CloseForm(forms.Form):
-    outcome = forms.CharField(label=_("outcome"), widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class FoundForm(forms.Form):
-    found_at = forms.DateTimeField(
-        label=_("when"), widget=DATETIME, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
-    )
-    found_where = forms.CharField(label=_("where found"), max_length=200)
-    lat = forms.FloatField(
-        label=_("latitude"),
-        required=False,
-        widget=forms.NumberInput(attrs={"step": "any", "class": "pick-lat"}),
-    )
-    lon = forms.FloatField(
-        label=_("longitude"),
-        required=False,
-        widget=forms.NumberInput(attrs={"step": "any", "class": "pick-lon"}),
-    )
-    lives_there = forms.BooleanField(label=_("the person lives there"), required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial.setdefault("found_at", timezone.localtime().replace(second=0, microsecond=0))

@@ -15,22 +15,10 @@ ENTRIES = [
         bottom=frozenset({roles.BEAT_OFFICER, roles.STATION_CHIEF}),
     ),
     Entry(
-        "visits:notice_list", _("Notices"), "visits.view", "know", 22, bottom=frozenset({roles.BEAT_OFFICER})
-    ),
-    Entry(
         "visits:registration_list",
         _("Household registration notices"),
         "visits.registration_notices",
         "know",
         24,
     ),
-    Entry(
-        "visits:intel_list",
-        _("Intelligence reports"),
-        "intel.view",
-        "know",
-        40,
-        bottom=frozenset({roles.STATION_CHIEF, roles.INVESTIGATOR}),
-    ),
-    Entry("visits:search_list", _("Search requests"), "search.view", "know", 45),
 ]

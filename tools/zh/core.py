@@ -196,6 +196,9 @@ ZH = {
     "Sign out": "登出",
     "Demo system: all persons and events are fictitious.": "展示系統：所有人物與事件皆為虛構。",
     "Bad request.": "請求有誤。",
+    # org/dates.py: times entered in forms and the API
+    "Enter a valid date and time.": "請輸入有效的日期與時間。",
+    "This time is in the future.": "此時間在未來。",
 }
 PLURALS = {
     "%(n)s village in your jurisdiction": "轄區內有 %(n)s 個村里",

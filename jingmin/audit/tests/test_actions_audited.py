@@ -18,6 +18,10 @@ ROOT = pathlib.Path(jingmin.__file__).parent
 # writes that are configuration bootstrapping, not a user's act (each with why)
 NOT_A_USERS_ACT = {
     ("jingmin.org.actions", "ensure_role_groups"): "creates the seeded role groups at migrate/demo time",
+    # a notice is part of the write that sends it (create_person, update_person, report_found), whose
+    # one audit event names it; on its own it is nobody's act
+    ("jingmin.people.actions.notices", "send_notice"): "part of the sending write, audited by that write",
+    ("jingmin.people.actions.notices", "residence_notice"): "part of create/update_person, audited there",
 }
 
 ALWAYS_WRITES = {

@@ -115,7 +115,7 @@ def test_map_endpoint_audits_person_points(w, client):
 
 
 def test_search_requests_reads_audited(w, client):
-    from jingmin.visits.models import SearchRequest
+    from jingmin.people.models import SearchRequest
 
     user = w.inside[roles.BEAT_OFFICER]
     client.force_login(user)

@@ -29,7 +29,6 @@ def seed(apps, schema_editor):
         defaults={
             "day_start": dt.time(7, 0),
             "day_end": dt.time(19, 0),
-            "concern_window_years": 3,
             "intel_urgent_hours": 2,
             "intel_normal_hours": 72,
         },

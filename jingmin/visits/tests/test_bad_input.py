@@ -6,10 +6,11 @@ import pytest
 from django.utils import timezone
 
 from jingmin.audit.models import AuditEvent
-from jingmin.people.models import Household, Person
+from jingmin.intel.models import IntelReport
+from jingmin.people.models import Household, Person, SearchRequest
 from jingmin.people.testing import make_person, new_id, point_in
 from jingmin.places.models import Place
-from jingmin.visits.models import IntelReport, SearchRequest, Visit
+from jingmin.visits.models import Visit
 
 OUTSIDE_TAINAN = {"lat": 25.04, "lon": 121.56}  # Taipei
 

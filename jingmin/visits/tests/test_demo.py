@@ -1,20 +1,12 @@
-"""The strategy-1 demo: places, persons, a year of visits (some overdue), every intel state, a search."""
+"""The visits demo (with the intel and people demo data it brings): places, persons, a year of visits (some overdue), every intel state, a search."""
 
 from django.core.management import call_command
 from django.utils import timezone
 
-from jingmin.people.models import Person
+from jingmin.intel.models import IntelReport, IntelStatus
+from jingmin.people.models import Person, SearchRequest, SearchStatus
 from jingmin.places.models import Place
-from jingmin.visits.models import (
-    IntelReport,
-    IntelStatus,
-    Plan,
-    RegistrationNotice,
-    RegistrationStatus,
-    SearchRequest,
-    SearchStatus,
-    Visit,
-)
+from jingmin.visits.models import Plan, RegistrationNotice, RegistrationStatus, Visit
 
 
 def counts():

@@ -8,9 +8,10 @@ import os
 from django.utils import timezone
 
 from jingmin.conftest import login_page
+from jingmin.people.models import Notice, NoticeKind
 from jingmin.people.testing import make_person
 from jingmin.visits import actions
-from jingmin.visits.models import Notice, NoticeKind, RegistrationNotice, RegistrationStatus
+from jingmin.visits.models import RegistrationNotice, RegistrationStatus
 
 SHOTS = os.environ.get("JINGMIN_SCREENSHOTS")
 DETAILS = "戶籍登記 3 人，實際居住 5 人（瀏覽器測試）。"

@@ -6,8 +6,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from jingmin.visits import actions
-from jingmin.visits.models import Config, IntelReport, IntelStatus
+from jingmin.intel import actions
+from jingmin.intel.models import IntelReport, IntelStatus
+from jingmin.visits.models import Config
 
 
 def file(w, urgency="normal", hours_ago=0):

@@ -9,12 +9,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jingmin.audit import log as audit
-from jingmin.org import roles
 from jingmin.org.fields import BIGINT_MAX
 from jingmin.org.models import Unit
 from jingmin.org.scoping import user_unit
 from jingmin.people import national_id
-from jingmin.people.models import Category, Household, Kind, Person
+from jingmin.people.actions.notices import require, residence_notice
+from jingmin.people.models import Category, Config, Household, Kind, Person
+from jingmin.people.signals import person_moved
 from jingmin.people.window import ImpossibleDates, visit_window
 from jingmin.places.locate import in_scope, locate_values
 
@@ -47,11 +48,6 @@ IMPOSSIBLE = {
 }
 
 
-def require(user, capability):
-    if not roles.can(user, capability):
-        raise PermissionDenied(_("You do not have permission to do this."))
-
-
 def _date(value, field, errors):
     if value in (None, ""):
         return None
@@ -65,8 +61,6 @@ def _date(value, field, errors):
 
 
 def window_years():
-    from jingmin.visits.models import Config
-
     return Config.get().concern_window_years
 
 
@@ -184,21 +178,6 @@ def _apply(person, values):
         setattr(person, key, value)
 
 
-def _residence_notice(person, actor):
-    """The person lives outside the registering beat: notify the unit where they actually live."""
-    from jingmin.visits.models import Notice, NoticeKind
-
-    if person.unit_id != person.registered_unit_id:
-        Notice.objects.create(
-            unit=person.unit,
-            from_unit=person.registered_unit,
-            kind=NoticeKind.RESIDENCE,
-            person=person,
-            text=_("%(name)s is registered in %(unit)s and lives in your jurisdiction; please visit.")
-            % {"name": person.name, "unit": person.registered_unit.name},
-        )
-
-
 @transaction.atomic
 def create_person(*, acting_user, data, demo=False):
     require(acting_user, "people.manage")
@@ -206,7 +185,7 @@ def create_person(*, acting_user, data, demo=False):
     person = Person(created_by=acting_user, is_demo=demo)
     _apply(person, values)
     person.save()
-    _residence_notice(person, acting_user)
+    residence_notice(person)
     audit.record(
         "people.create_person",
         actor=acting_user,
@@ -251,12 +230,12 @@ def update_person(*, acting_user, person, data):
     merged = {**current, **{k: v for k, v in data.items() if k in PERSON_FIELDS}}
     values = validate_person(acting_user, merged, person)
     changed = sorted(k for k in PERSON_FIELDS if k in data and _same(merged.get(k)) != _same(current.get(k)))
-    old_unit = person.unit_id
+    old_unit = person.unit
     _apply(person, values)
     person.save()
-    if person.unit_id != old_unit:
-        person.visit_plans.filter(status="open").update(unit=person.unit)
-        _residence_notice(person, acting_user)
+    if person.unit_id != old_unit.pk:
+        person_moved.send(sender=Person, person=person, old_unit=old_unit)
+        residence_notice(person)
     audit.record(
         "people.update_person",
         actor=acting_user,
