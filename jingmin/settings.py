@@ -306,7 +306,7 @@ BLIND_INDEX_KEY = os.environ.get("JINGMIN_BLIND_INDEX_KEY", "")
 PUBLIC_URL = os.environ.get("JINGMIN_PUBLIC_URL", "https://localhost:8000").rstrip("/")
 MESSAGING = {
     "LINE_TIMEOUT": float(os.environ.get("JINGMIN_LINE_TIMEOUT", "10")),
-    "LEASE_SECONDS": float(os.environ.get("JINGMIN_MESSAGING_LEASE_SECONDS", "120")),
+    "LEASE_SECONDS": float(os.environ.get("JINGMIN_MESSAGING_LEASE_SECONDS", "20")),
     "BACKOFF_BASE": float(os.environ.get("JINGMIN_MESSAGING_BACKOFF_BASE", "2")),
     "BACKOFF_MAX": float(os.environ.get("JINGMIN_MESSAGING_BACKOFF_MAX", "900")),
     "MAX_ATTEMPTS": int(os.environ.get("JINGMIN_MESSAGING_MAX_ATTEMPTS", "12")),
