@@ -55,7 +55,9 @@ def test_failed_member_count_keeps_the_summary_and_retries_later(channel, line_s
     assert tasks.fetch_group_details.call(group.pk, attempt=2) is True
     group.refresh_from_db()
     assert (group.name, group.member_count) == ("安平里 巡守隊", 23)
-    assert [r["path"] for r in list(line_server.requests)[before:]] == [f"/v2/bot/group/{GROUP}/members/count"]
+    assert [r["path"] for r in list(line_server.requests)[before:]] == [
+        f"/v2/bot/group/{GROUP}/members/count"
+    ]
 
 
 def test_failed_summary_keeps_the_count_and_retries(channel, line_server):
