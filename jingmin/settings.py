@@ -285,6 +285,12 @@ SCHEDULE = {
     ),
 }
 SCHEDULE_TICK_SECONDS = float(os.environ.get("JINGMIN_SCHEDULE_TICK_SECONDS", "60"))
+# Task workers (jingmin.org.workers): each writes a heartbeat this often; pages say the work waits for a
+# worker when none was seen within WORKER_ALIVE_SECONDS; tasks left running by a worker not seen for
+# WORKER_LOST_SECONDS are marked failed (and their work re-queued by the app that owns it).
+WORKER_HEARTBEAT_SECONDS = float(os.environ.get("JINGMIN_WORKER_HEARTBEAT_SECONDS", "10"))
+WORKER_ALIVE_SECONDS = float(os.environ.get("JINGMIN_WORKER_ALIVE_SECONDS", "30"))
+WORKER_LOST_SECONDS = float(os.environ.get("JINGMIN_WORKER_LOST_SECONDS", "60"))
 
 # Audit chain (jingmin.audit): keys of the keyed hash chain, newest first, as "id:secret" pairs (or a
 # file of such lines); unset, one key derived from SECRET_KEY (which is never stored in the database).

@@ -177,3 +177,19 @@ def refresh_friend_names(channel_id, acting_user_id=None):
     channel = Channel.objects.get(pk=channel_id)
     user = get_user_model().objects.filter(pk=acting_user_id).first() if acting_user_id else None
     return actions.refresh_friend_names(acting_user=user, channel=channel, via="station")
+
+
+def reschedule_after_lost_drain(sender, task_result, **kwargs):
+    """A drain whose worker died was reaped (``jingmin.org.workers``): schedule the next one, so its
+    dispatches are taken over when their lease runs out even if no worker restarts."""
+    from jingmin.org.workers import LOST
+
+    if task_result.task.module_path != drain_deliveries.module_path:
+        return
+    if not any(e.exception_class_path == LOST for e in task_result.errors):
+        return
+    from jingmin.messaging import delivery
+
+    wake = delivery.next_wakeup()
+    if wake is not None:
+        delivery.schedule_drain(wake)

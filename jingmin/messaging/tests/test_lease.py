@@ -60,7 +60,12 @@ def small_station(api_host):
     )
     gid = fake_group_id("lease-1")
     Contact.objects.create(
-        channel=channel, unit=station, kind="group", address=gid, address_hash=Contact.hash_address(gid), name="g"
+        channel=channel,
+        unit=station,
+        kind="group",
+        address=gid,
+        address_hash=Contact.hash_address(gid),
+        name="g",
     )
     return chief
 
@@ -89,3 +94,40 @@ def test_a_request_slower_than_the_lease_keeps_its_dispatch(settings):
     assert competitor["claimed"] == []
     assert stats == {"sent": 1, "retrying": 0, "failed": 0, "lost": 0}
     assert list(Dispatch.objects.values_list("status", "attempts")) == [("sent", 1)]
+
+
+def test_a_reaped_drain_schedules_the_next_one(w, channel, line_server):
+    from django_tasks_db.models import DBTaskResult
+
+    from jingmin.messaging.tasks import drain_deliveries
+    from jingmin.org import workers
+
+    add_group(channel, 1, server=line_server)
+    actions.send(acting_user=w.inside["station_chief"], title="識詐", text="小心假投資")
+    row = DBTaskResult.objects.get(id=str(drain_deliveries.enqueue().id))
+    row.claim("killed-worker")
+    token, [dispatch] = delivery.claim()  # the drain had claimed its dispatch when it was killed
+    DBTaskResult.objects.filter(pk=row.pk).update(started_at=timezone.now() - timedelta(minutes=5))
+    drains = DBTaskResult.objects.filter(task_path=drain_deliveries.module_path, status="READY")
+    assert not drains.exists()
+    assert workers.reap_lost_tasks() == [row.pk]
+    dispatch.refresh_from_db()
+    assert drains.count() >= 1
+    for next_drain in drains:
+        assert abs((next_drain.run_after - dispatch.lease_until).total_seconds()) < 1
+
+
+def test_a_drain_that_failed_by_itself_is_not_rescheduled_by_the_reaper_hook(w, channel, line_server):
+    from django_tasks_db.models import DBTaskResult
+
+    from jingmin.messaging.tasks import drain_deliveries
+
+    add_group(channel, 1, server=line_server)
+    actions.send(acting_user=w.inside["station_chief"], title="識詐", text="小心假投資")
+    row = DBTaskResult.objects.get(id=str(drain_deliveries.enqueue().id))
+    row.claim("worker")
+    row.set_failed(RuntimeError("boom"))
+    from django_tasks_db.compat import task_finished
+
+    task_finished.send(sender=type(row.task.get_backend()), task_result=row.task_result)
+    assert not DBTaskResult.objects.filter(task_path=drain_deliveries.module_path, status="READY").exists()
