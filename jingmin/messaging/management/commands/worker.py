@@ -49,4 +49,7 @@ class Command(DbWorkerCommand):
             heartbeat.stop()
             if ticker is not None:
                 ticker.stop()
-            workers.forget(options["worker_id"])
+            try:
+                workers.forget(options["worker_id"])
+            except Exception:  # the database went away: the row ages out and the reaper ignores it
+                logger.exception("could not remove the heartbeat of worker %s", options["worker_id"])
