@@ -1,6 +1,7 @@
 """The ``jingmin`` command: thin wrappers around Django management commands.
 
-jingmin serve [--demo]          migrate, collect static files and serve with gunicorn
+jingmin serve [--demo]          migrate, collect static files, serve with gunicorn and run the
+                                task worker (JINGMIN_SERVE_WORKERS, default 1; --no-worker: none)
 jingmin demo                    load the Tainan demo (idempotent) and print the demo accounts
 jingmin migrate                 apply database migrations
 jingmin createadmin USER UNIT   create an administrator

@@ -290,6 +290,12 @@ SCHEDULE = {
     ),
 }
 SCHEDULE_TICK_SECONDS = float(os.environ.get("JINGMIN_SCHEDULE_TICK_SECONDS", "60"))
+# Task workers (jingmin.org.workers): each writes a heartbeat this often; pages say the work waits for a
+# worker when none was seen within WORKER_ALIVE_SECONDS; tasks left running by a worker not seen for
+# WORKER_LOST_SECONDS are marked failed (and their work re-queued by the app that owns it).
+WORKER_HEARTBEAT_SECONDS = float(os.environ.get("JINGMIN_WORKER_HEARTBEAT_SECONDS", "10"))
+WORKER_ALIVE_SECONDS = float(os.environ.get("JINGMIN_WORKER_ALIVE_SECONDS", "30"))
+WORKER_LOST_SECONDS = float(os.environ.get("JINGMIN_WORKER_LOST_SECONDS", "60"))
 
 # Audit chain (jingmin.audit): keys of the keyed hash chain, newest first, as "id:secret" pairs (or a
 # file of such lines); unset, one key derived from SECRET_KEY (which is never stored in the database).
@@ -311,7 +317,7 @@ BLIND_INDEX_KEY = os.environ.get("JINGMIN_BLIND_INDEX_KEY", "")
 PUBLIC_URL = os.environ.get("JINGMIN_PUBLIC_URL", "https://localhost:8000").rstrip("/")
 MESSAGING = {
     "LINE_TIMEOUT": float(os.environ.get("JINGMIN_LINE_TIMEOUT", "10")),
-    "LEASE_SECONDS": float(os.environ.get("JINGMIN_MESSAGING_LEASE_SECONDS", "120")),
+    "LEASE_SECONDS": float(os.environ.get("JINGMIN_MESSAGING_LEASE_SECONDS", "20")),
     "BACKOFF_BASE": float(os.environ.get("JINGMIN_MESSAGING_BACKOFF_BASE", "2")),
     "BACKOFF_MAX": float(os.environ.get("JINGMIN_MESSAGING_BACKOFF_MAX", "900")),
     "MAX_ATTEMPTS": int(os.environ.get("JINGMIN_MESSAGING_MAX_ATTEMPTS", "12")),

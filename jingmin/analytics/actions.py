@@ -153,6 +153,26 @@ def start_backtest(*, acting_user, unit, category, start, weeks=12, horizon_days
     return run
 
 
+def fail_backtest(run_id, error):
+    """Mark a queued or running backtest failed with ``error`` (its worker was lost); one audit event."""
+    with transaction.atomic():
+        run = (
+            BacktestRun.objects.select_for_update()
+            .filter(pk=run_id, status__in=[BacktestRun.QUEUED, BacktestRun.RUNNING])
+            .first()
+        )
+        if run is None:
+            return None
+        run.status = BacktestRun.FAILED
+        run.error = error[:2000]
+        run.finished_at = timezone.now()
+        run.save(update_fields=["status", "error", "finished_at"])
+        audit.record(
+            "analytics.backtest_failed", actor=None, obj=run, unit=run.unit, extra={"error": run.error[:300]}
+        )
+    return run
+
+
 def backtest_argv(run):
     p = run.params
     return [

@@ -53,3 +53,23 @@ def send_near_repeat_warnings(alert_ids):
     from jingmin.analytics.actions import warn_community
 
     return [w.pk for w in warn_community(alert_ids)]
+
+
+def fail_backtest_of_lost_worker(sender, task_result, **kwargs):
+    """A backtest whose worker died was reaped (``jingmin.org.workers``): the run says so, instead of
+    staying "running" for ever."""
+    from jingmin.org.workers import LOST
+
+    if task_result.task.module_path != run_backtest.module_path:
+        return
+    if not any(e.exception_class_path == LOST for e in task_result.errors):
+        return
+    from django.conf import settings
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    from jingmin.analytics.actions import fail_backtest
+
+    with translation.override(settings.LANGUAGE_CODE):  # stored text, read in the site's language
+        error = gettext("The task worker stopped while running this backtest: start it again.")
+    fail_backtest(task_result.args[0], error)

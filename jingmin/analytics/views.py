@@ -30,7 +30,7 @@ from jingmin.analytics.models import (
 from jingmin.analytics.nearrepeat import active_alerts, attach_warning_info, with_warnings
 from jingmin.forms import apply_errors
 from jingmin.geo.geojson import simplify
-from jingmin.org import roles
+from jingmin.org import roles, workers
 from jingmin.org.charts import series
 from jingmin.org.models import Unit
 from jingmin.org.scoping import user_unit
@@ -262,7 +262,15 @@ def evaluations(request):
     return render(
         request,
         "analytics/evaluations.html",
-        {"rows": rows, "tests": tests, "form": form, "runs": runs},
+        {
+            "rows": rows,
+            "tests": tests,
+            "form": form,
+            "runs": runs,
+            "waiting_for_worker": workers.waiting_for_worker(
+                any(r.status in (BacktestRun.QUEUED, BacktestRun.RUNNING) for r in runs)
+            ),
+        },
         status=422 if form is not None and form.is_bound else 200,
     )
 

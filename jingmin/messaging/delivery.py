@@ -12,7 +12,9 @@ Claiming works the same on PostgreSQL and SQLite:
    is not taken twice, whatever the database's locking.
 3. the rows carrying our token are ours.
 
-Requests go out in parallel threads (no database access there); outcomes are written back in one
+Requests go out in parallel threads (no database access there); while they are out, the claiming
+thread renews the lease every third of ``LEASE_SECONDS`` (20 s), so a lease runs out only when its
+worker died — and another worker takes over within one short lease. Outcomes are written back in one
 transaction, each guarded by ``lease_token`` so a worker whose lease expired cannot overwrite the
 result of the worker that took over. Every request carries the dispatch's persisted retry key, so
 a request repeated after a crash, a timeout or a lost lease is answered ``409 already accepted``
@@ -24,7 +26,7 @@ import random
 import threading
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from datetime import timedelta
 
 from django.conf import settings
@@ -201,13 +203,25 @@ def send_claimed(token, dispatches):
             return d, TransportError(f"{type(exc).__name__}: {exc}", permanent=False)
 
     threads = max(1, min(cfg("SEND_THREADS"), len(jobs)))
-    if threads == 1:
-        outcomes = [run(j) for j in jobs]
-    else:
-        with ThreadPoolExecutor(max_workers=threads) as pool:
-            outcomes = list(pool.map(run, jobs))
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        futures = [pool.submit(run, j) for j in jobs]
+        renew_every = cfg("LEASE_SECONDS") / 3
+        while wait(futures, timeout=renew_every).not_done:
+            renew_lease(token)
+        outcomes = [f.result() for f in futures]
     record_outcomes(token, outcomes, stats)
     return stats
+
+
+def renew_lease(token, lease_seconds=None):
+    """Extend the lease on the dispatches we hold while their requests are out (the heartbeat).
+
+    A worker that dies stops renewing, so its dispatches are claimable again one short lease later.
+    """
+    lease = timedelta(seconds=lease_seconds or cfg("LEASE_SECONDS"))
+    return Dispatch.objects.filter(lease_token=token, status=DeliveryStatus.SENDING).update(
+        lease_until=timezone.now() + lease
+    )
 
 
 def record_outcomes(token, outcomes, stats):

@@ -56,26 +56,49 @@ def tip_reply_text(tip):
         ) % {"station": tip.unit.name, "code": tip.tracking_code}
 
 
+GROUP_DETAIL_ATTEMPTS = 6
+
+
 @task()
-def fetch_group_details(contact_id):
-    """Name a group the bot just joined and count its members (the cost of a push to it)."""
+def fetch_group_details(contact_id, attempt=1):
+    """Name a group the bot just joined and count its members (the cost of a push to it).
+
+    Each half is kept as soon as it is read: a failed member count keeps the name already fetched,
+    and whatever is missing is asked again later (backoff, ``GROUP_DETAIL_ATTEMPTS`` tries in all).
+    """
+    from datetime import timedelta
+
     from jingmin.messaging import delivery
     from jingmin.messaging.models import Contact
     from jingmin.messaging.transports import TransportError
 
     contact = Contact.objects.select_related("channel").get(pk=contact_id)
     transport = delivery.transport_for(contact.channel)
+    failed = []
+    if not contact.name:
+        try:
+            summary = transport.group_summary(contact.address)
+        except TransportError as exc:
+            failed.append(f"summary: {exc}")
+        else:
+            name = (summary.get("groupName") or "")[:120]
+            if name:
+                Contact.objects.filter(pk=contact_id, name="").update(name=name)
     try:
-        summary = transport.group_summary(contact.address)
         count = transport.group_member_count(contact.address)
     except TransportError as exc:
-        logger.warning("group details for contact %s: %s", contact_id, exc)
-        return False
-    updates = {"member_count": max(1, count)}
-    if not contact.name:
-        updates["name"] = (summary.get("groupName") or "")[:120]
-    Contact.objects.filter(pk=contact_id).update(**updates)
-    return True
+        failed.append(f"member count: {exc}")
+    else:
+        Contact.objects.filter(pk=contact_id).update(member_count=max(1, count))
+    if not failed:
+        return True
+    logger.warning("group details for contact %s (attempt %s): %s", contact_id, attempt, "; ".join(failed))
+    if attempt < GROUP_DETAIL_ATTEMPTS:
+        wait = delivery.backoff_seconds(attempt, base=30, cap=3600)
+        fetch_group_details.using(run_after=timezone.now() + timedelta(seconds=wait)).enqueue(
+            contact_id, attempt=attempt + 1
+        )
+    return False
 
 
 @task()
@@ -154,3 +177,19 @@ def refresh_friend_names(channel_id, acting_user_id=None):
     channel = Channel.objects.get(pk=channel_id)
     user = get_user_model().objects.filter(pk=acting_user_id).first() if acting_user_id else None
     return actions.refresh_friend_names(acting_user=user, channel=channel, via="station")
+
+
+def reschedule_after_lost_drain(sender, task_result, **kwargs):
+    """A drain whose worker died was reaped (``jingmin.org.workers``): schedule the next one, so its
+    dispatches are taken over when their lease runs out even if no worker restarts."""
+    from jingmin.org.workers import LOST
+
+    if task_result.task.module_path != drain_deliveries.module_path:
+        return
+    if not any(e.exception_class_path == LOST for e in task_result.errors):
+        return
+    from jingmin.messaging import delivery
+
+    wake = delivery.next_wakeup()
+    if wake is not None:
+        delivery.schedule_drain(wake)

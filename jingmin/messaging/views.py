@@ -35,7 +35,7 @@ from jingmin.messaging.models import (
     Tip,
 )
 from jingmin.messaging.transports.line import parse_events, verify_signature
-from jingmin.org import roles
+from jingmin.org import roles, workers
 from jingmin.org.scoping import user_unit
 
 logger = logging.getLogger("jingmin.messaging.webhook")
@@ -157,6 +157,9 @@ def _status_context(campaign):
     )
     return {
         "counts": counts,
+        "waiting_for_worker": workers.waiting_for_worker(
+            counts["queued"] + counts["sending"] + counts["retrying"]
+        ),
         "total": sum(counts.values()),
         "failures": failures,
         "live": campaign.status

@@ -267,3 +267,19 @@ class ScheduledRun(models.Model):
 
     def __str__(self):
         return f"{self.job} {self.slot}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A task worker says it is alive (see :mod:`jingmin.org.workers`): one row per worker process."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    hostname = models.CharField(max_length=255, blank=True)
+    pid = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-seen_at"]
+
+    def __str__(self):
+        return f"{self.worker_id} {self.seen_at:%Y-%m-%d %H:%M:%S}"

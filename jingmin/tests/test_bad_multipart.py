@@ -5,6 +5,8 @@ from django.utils.translation import gettext, override
 
 from jingmin.org import roles
 
+NO_BOUNDARY = "The upload is malformed (multipart body without a boundary)."
+
 TARGETS = [
     ("/api/v1/auth/token", None),
     ("/api/v1/analytics/incidents/import", roles.ADMINISTRATOR),
@@ -26,7 +28,7 @@ def test_no_boundary_is_a_clear_400(client, w, path, role, content_type):
     assert response.status_code == 400
     if path.startswith("/api/"):
         with override("zh-hant"):  # the default language: the message is translated like every other
-            expected = gettext("The upload is malformed (multipart body without a boundary).")
+            expected = gettext(NO_BOUNDARY)
         assert response.json()["detail"] == expected and expected != "" and "multipart" in expected
     else:
         assert response["Content-Type"].startswith("text/html")

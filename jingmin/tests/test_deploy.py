@@ -36,17 +36,25 @@ def test_compose_runs_postgresql_web_and_worker_with_existing_commands():
         assert parses(command[1:])
         assert services[name]["environment"]["DATABASE_URL"].startswith("postgresql://")
     assert (DEPLOY / services["web"]["build"]["dockerfile"].removeprefix("deploy/")).is_file()
+    # the web service runs no task worker of its own: the worker service does
+    assert services["web"]["command"] == ["jingmin", "serve", "--no-worker"]
+    assert services["worker"]["command"] == ["jingmin", "worker"]
 
 
 def test_systemd_units_start_existing_commands():
     units = sorted((DEPLOY / "systemd").glob("*.service"))
     assert len(units) == 2
+    starts = {}
     for unit in units:
         for line in unit.read_text().splitlines():
             if line.startswith(("ExecStart=", "ExecStartPre=")):
                 argv = shlex.split(line.split("=", 1)[1])
                 assert argv[0].endswith("/jingmin")
                 assert parses(argv[1:])
+                if line.startswith("ExecStart="):
+                    starts[unit.name] = argv[1:]
+    # the web unit runs no task worker of its own: the worker units do
+    assert starts == {"jingmin-web.service": ["serve", "--no-worker"], "jingmin-worker@.service": ["worker"]}
 
 
 def example_env():

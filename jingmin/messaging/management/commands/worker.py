@@ -1,7 +1,9 @@
-"""``jingmin worker``: django-tasks-db's ``db_worker`` that first re-schedules unfinished deliveries.
+"""``jingmin worker``: django-tasks-db's ``db_worker`` with a heartbeat, the reaper and the schedule.
 
-A worker killed with SIGKILL leaves its task marked running forever and its dispatches leased; the
-leases run out, and this start-up step makes sure a drain task will pick them up.
+A worker killed with SIGKILL leaves its task marked running and its dispatches leased. Every worker
+writes a heartbeat (``jingmin.org.workers``) and reaps the running tasks of workers not seen for a
+minute, at start and on every beat; the leases run out within 20 s; and this start-up step makes
+sure a drain task will pick the dispatches up.
 """
 
 import logging
@@ -24,7 +26,11 @@ class Command(DbWorkerCommand):
 
     def handle(self, *args, **options):
         from jingmin.messaging import delivery
+        from jingmin.org import workers
 
+        heartbeat = workers.Heartbeat(options["worker_id"])
+        heartbeat.once()
+        heartbeat.start()
         wake = delivery.next_wakeup()
         if wake is not None:
             delivery.schedule_drain(wake)
@@ -40,5 +46,10 @@ class Command(DbWorkerCommand):
         try:
             return super().handle(*args, **options)
         finally:
+            heartbeat.stop()
             if ticker is not None:
                 ticker.stop()
+            try:
+                workers.forget(options["worker_id"])
+            except Exception:  # the database went away: the row ages out and the reaper ignores it
+                logger.exception("could not remove the heartbeat of worker %s", options["worker_id"])
