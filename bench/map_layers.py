@@ -47,13 +47,13 @@ def child_setup(places, persons):
     from django.db import connection, transaction
 
     from jingmin.geo.assign import village_index
+    from jingmin.geo.locate import unit_for_village
     from jingmin.org import crypto, roles
     from jingmin.org.demo import demo_unit_rows
     from jingmin.org.importer import import_units, load_geography
     from jingmin.org.models import Unit, Village
     from jingmin.people.models import Category as PersonCategory
     from jingmin.people.models import Person
-    from jingmin.places.locate import unit_for_village
     from jingmin.places.models import Category, Place
     from jingmin.test import make_user
 

@@ -2,7 +2,7 @@
 
 from shapely.geometry import Point, shape
 
-from jingmin.places.locate import unit_for_village
+from jingmin.geo.locate import unit_for_village
 from jingmin.places.models import Category, Place
 
 STREETS = ["中正路", "民族路", "成功路", "公園路", "北門路", "開元路", "長榮路", "東寧路", "海安路", "中華路"]

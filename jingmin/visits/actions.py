@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from jingmin.audit import log as audit
+from jingmin.geo.locate import locate_values
 from jingmin.org import roles
 from jingmin.org.dates import to_roc
 from jingmin.org.models import Unit
-from jingmin.org.scoping import user_unit
+from jingmin.org.scoping import in_scope, user_unit
 from jingmin.people.models import Person
-from jingmin.places.locate import in_scope, locate_values
 from jingmin.places.models import Place
 from jingmin.visits.models import (
     Config,
