@@ -2,6 +2,8 @@
 
 from shapely.geometry import mapping, shape
 
+from jingmin.org.geometry import round_coords
+
 # Web-mercator zoom → simplification tolerance in degrees (about a third of a pixel).
 _DEG_PER_PIXEL_Z0 = 360.0 / 256.0
 
@@ -19,15 +21,6 @@ def simplify(geometry, zoom=None):
         return geometry
     geom = shape(geometry).simplify(tol, preserve_topology=True)
     return round_coords(mapping(geom))
-
-
-def round_coords(geometry, digits=5):
-    def _round(coords):
-        if isinstance(coords, (int, float)):
-            return round(coords, digits)
-        return [_round(c) for c in coords]
-
-    return {"type": geometry["type"], "coordinates": _round(geometry["coordinates"])}
 
 
 def feature(geometry, properties, zoom=None, fid=None):

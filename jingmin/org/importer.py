@@ -15,7 +15,7 @@ from shapely.geometry import mapping, shape
 from shapely.ops import unary_union
 
 from jingmin.audit import log as audit
-from jingmin.geo.geojson import round_coords
+from jingmin.org.geometry import round_coords
 from jingmin.org.models import District, Unit, Village
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
