@@ -131,7 +131,7 @@ def _beat_of_500(beat):
     from django.utils import timezone
 
     from jingmin.people.models import Category, Household, Person
-    from jingmin.people.testing import point_in
+    from jingmin.test import point_in
     from jingmin.visits import schedule
 
     village = beat.all_villages().first()

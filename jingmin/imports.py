@@ -1,44 +1,56 @@
-"""CSV/XLSX import of places, households and persons: every row validated first (row numbers), then
-written in one transaction; nothing is written when a row is wrong unless "valid rows only" is asked."""
+"""CSV/XLSX import of rows (places, households, persons, …): every row validated first (row numbers),
+then written in one transaction; nothing is written when a row is wrong unless "valid rows only" is asked.
+
+Each app declares its kinds in its own ``imports.py`` with :func:`register`; :func:`import_view` and
+:func:`import_template` are the pages (upload and report, template download) an app's URLconf mounts with
+``{"kind": "<key>"}``."""
 
 import csv
 import io
 from dataclasses import dataclass, field
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from jingmin.audit import log as audit
 from jingmin.org import roles
 
-TEMPLATES = {
-    "places": {
-        "capability": "places.import",
-        "title": gettext_lazy("Import places"),
-        "columns": ["name", "category", "risk", "address", "lat", "lon", "description"],
-        "example": ["某某茶室（範例）", "tea-shop", "2", "臺南市北區開元路1號", "23.0021", "120.2180", ""],
-    },
-    "households": {
-        "capability": "people.import",
-        "title": gettext_lazy("Import households"),
-        "columns": ["address", "lat", "lon", "notes"],
-        "example": ["臺南市北區開元路1號", "23.0021", "120.2180", ""],
-    },
-    "persons": {
-        "capability": "people.import",
-        "title": gettext_lazy("Import persons"),
-        "columns": [
-            "kind", "category", "name", "national_id", "phone", "birth_date", "registered_address",
-            "actual_address", "lat", "lon", "offence", "sentence_end", "parole_release", "parole_revoked_on", "notes",
-        ],
-        "example": [
-            "concern", "theft", "範例姓名", "A123456789", "", "1980-01-01", "臺南市北區開元路1號",
-            "臺南市北區開元路1號", "23.0021", "120.2180", "竊盜", "2025-06-30", "", "", "",
-        ],
-    },
-}  # fmt: skip
+_kinds = {}
+
+
+@dataclass
+class ImportKind:
+    """What one kind of row file creates: the capability it needs, its title, the template's columns and
+    example row, ``validate(user, row)`` (raises ValidationError by field) and ``create(user, row)`` (an
+    action, so scope, rules and audit are the action's); ``unique`` names a column two rows may not share."""
+
+    key: str
+    capability: str
+    title: object
+    columns: list
+    example: list
+    validate: object
+    create: object
+    unique: str | None = None
+
+
+def register(kind):
+    """Add an :class:`ImportKind` (an app's ``imports.py`` calls this)."""
+    _kinds[kind.key] = kind
+    return kind
+
+
+def get(key):
+    """The import kind ``key``, after every installed app's ``imports.py`` has been loaded."""
+    if not _kinds:
+        autodiscover_modules("imports")
+    return _kinds[key]
 
 
 @dataclass
@@ -79,23 +91,9 @@ def read_rows(name, content):
     ]
 
 
-def _validator(kind):
-    if kind == "places":
-        from jingmin.places.actions import create_place, validate
-
-        return validate, lambda user, data: create_place(acting_user=user, data=data)
-    if kind == "households":
-        from jingmin.people.actions import create_household, validate_household
-
-        return validate_household, lambda user, data: create_household(acting_user=user, data=data)
-    from jingmin.people.actions import create_person, validate_person
-
-    return validate_person, lambda user, data: create_person(acting_user=user, data=data)
-
-
 def run_import(kind, name, content, *, acting_user, valid_only=False):
-    spec = TEMPLATES[kind]
-    if not roles.can(acting_user, spec["capability"]):
+    spec = get(kind)
+    if not roles.can(acting_user, spec.capability):
         raise PermissionDenied(_("You do not have permission to do this."))
     report = ImportReport()
     try:
@@ -105,34 +103,33 @@ def run_import(kind, name, content, *, acting_user, valid_only=False):
         return report
     report.rows = len(rows)
     if rows:
-        missing = [c for c in spec["columns"] if c not in rows[0][1]]
+        missing = [c for c in spec.columns if c not in rows[0][1]]
         if missing:
             report.errors.append((1, ", ".join(missing), _("Missing columns.")))
             return report
-    validate, create = _validator(kind)
     good = []
-    seen_ids = {}
+    seen = {}
     for number, row in rows:
         try:
-            validate(acting_user, row)
+            spec.validate(acting_user, row)
         except ValidationError as exc:
-            for f, messages in exc.message_dict.items():
-                report.errors.extend((number, f, m) for m in messages)
+            for f, problems in exc.message_dict.items():
+                report.errors.extend((number, f, m) for m in problems)
             continue
-        nid = (row.get("national_id") or "").strip().upper()
-        if nid and nid in seen_ids:
+        value = (row.get(spec.unique) or "").strip().upper() if spec.unique else ""
+        if value and value in seen:
             report.errors.append(
-                (number, "national_id", _("Same ID number as row %(row)s.") % {"row": seen_ids[nid]})
+                (number, spec.unique, _("Same ID number as row %(row)s.") % {"row": seen[value]})
             )
             continue
-        if nid:
-            seen_ids[nid] = number
+        if value:
+            seen[value] = number
         good.append((number, row))
     if report.errors and not valid_only:
         return report
     with transaction.atomic():
         for _number, row in good:
-            create(acting_user, row)
+            spec.create(acting_user, row)
         report.created = len(good)
         audit.record(
             f"{kind}.import",
@@ -144,15 +141,15 @@ def run_import(kind, name, content, *, acting_user, valid_only=False):
 
 
 def template_file(kind, fmt="csv"):
-    spec = TEMPLATES[kind]
+    spec = get(kind)
     if fmt == "xlsx":
         from openpyxl import Workbook
 
         wb = Workbook()
         ws = wb.active
         ws.title = kind
-        ws.append(spec["columns"])
-        ws.append(spec["example"])
+        ws.append(spec.columns)
+        ws.append(spec.example)
         buf = io.BytesIO()
         wb.save(buf)
         return (
@@ -163,6 +160,38 @@ def template_file(kind, fmt="csv"):
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
-    writer.writerow(spec["columns"])
-    writer.writerow(spec["example"])
+    writer.writerow(spec.columns)
+    writer.writerow(spec.example)
     return out.getvalue().encode("utf-8"), "text/csv; charset=utf-8", f"{kind}-template.csv"
+
+
+@login_required
+def import_view(request, kind):
+    spec = get(kind)
+    roles.require_page(request.user, spec.capability)
+    from jingmin.forms import ImportForm
+
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        report = run_import(
+            kind,
+            upload.name,
+            upload.read(),
+            acting_user=request.user,
+            valid_only=form.cleaned_data["valid_only"],
+        )
+        if report.created:
+            messages.success(request, _("Imported %(n)s rows.") % {"n": report.created})
+    return render(request, "import.html", {"form": form, "report": report, "kind": kind, "spec": spec})
+
+
+@login_required
+def import_template(request, kind):
+    roles.require_page(request.user, get(kind).capability)
+    fmt = request.GET.get("format", "csv")
+    content, ctype, name = template_file(kind, fmt)
+    response = HttpResponse(content, content_type=ctype)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -1,9 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jingmin.forms import PointMixin
 from jingmin.org.models import Unit
 from jingmin.people.models import Category, Household, Kind
-from jingmin.places.forms import PointMixin
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

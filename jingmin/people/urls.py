@@ -1,20 +1,20 @@
 from django.urls import path
 
+from jingmin import imports
 from jingmin.people import views
-from jingmin.places import views as place_views
 
 app_name = "people"
 urlpatterns = [
     path("", views.person_list, name="list"),
     path("new/", views.person_form, name="create"),
-    path("import/", place_views.import_view, {"kind": "persons"}, name="import"),
-    path("import/template/", place_views.import_template, {"kind": "persons"}, name="import_template"),
+    path("import/", imports.import_view, {"kind": "persons"}, name="import"),
+    path("import/template/", imports.import_template, {"kind": "persons"}, name="import_template"),
     path("households/", views.household_list, name="household_list"),
     path("households/new/", views.household_form, name="household_create"),
-    path("households/import/", place_views.import_view, {"kind": "households"}, name="household_import"),
+    path("households/import/", imports.import_view, {"kind": "households"}, name="household_import"),
     path(
         "households/import/template/",
-        place_views.import_template,
+        imports.import_template,
         {"kind": "households"},
         name="household_import_template",
     ),

@@ -9,11 +9,11 @@ from django.views.decorators.http import require_POST
 
 from jingmin.audit.models import AuditEvent
 from jingmin.audit.reason import reason_required
+from jingmin.forms import apply_errors
 from jingmin.org import roles
 from jingmin.people import actions
 from jingmin.people.forms import HouseholdForm, PersonForm, SearchForm
 from jingmin.people.models import Category, Household, Kind, Person
-from jingmin.places.forms import apply_errors
 
 
 def require(user, capability):

@@ -2,15 +2,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from jingmin.exports import table_response
+from jingmin.forms import apply_errors
 from jingmin.org import roles
 from jingmin.places import actions
-from jingmin.places.forms import ImportForm, PlaceForm, apply_errors
-from jingmin.places.importer import TEMPLATES, run_import, template_file
+from jingmin.places.forms import PlaceForm
 from jingmin.places.layers import apply_place_filters
 from jingmin.places.models import Category, Place, Risk
 
@@ -181,34 +180,3 @@ def emap(request):
         "places/emap.html",
         {"config": config, "categories": Category.objects.filter(active=True), "risks": Risk.choices},
     )
-
-
-@login_required
-def import_view(request, kind="places"):
-    require(request.user, TEMPLATES[kind]["capability"])
-    form = ImportForm(request.POST or None, request.FILES or None)
-    report = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        report = run_import(
-            kind,
-            upload.name,
-            upload.read(),
-            acting_user=request.user,
-            valid_only=form.cleaned_data["valid_only"],
-        )
-        if report.created:
-            messages.success(request, _("Imported %(n)s rows.") % {"n": report.created})
-    return render(
-        request, "places/import.html", {"form": form, "report": report, "kind": kind, "spec": TEMPLATES[kind]}
-    )
-
-
-@login_required
-def import_template(request, kind="places"):
-    require(request.user, TEMPLATES[kind]["capability"])
-    fmt = request.GET.get("format", "csv")
-    content, ctype, name = template_file(kind, fmt)
-    response = HttpResponse(content, content_type=ctype)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response

@@ -9,11 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jingmin.forms import apply_errors
 from jingmin.org import roles
 from jingmin.org.scoping import user_unit
 from jingmin.people import actions as people_actions
 from jingmin.people.models import Person
-from jingmin.places.forms import apply_errors
 from jingmin.places.models import Place
 from jingmin.visits import actions
 from jingmin.visits.forms import AssignForm, CloseForm, ForwardForm, FoundForm, IntelForm, VisitForm

@@ -67,7 +67,7 @@ def visited():
 
 
 def _place(w):
-    from jingmin.people.testing import make_place
+    from jingmin.places.testing import make_place
 
     return make_place(w.inside["station_chief"], w.beat, risk=3)
 

@@ -10,8 +10,9 @@ from jingmin.geo.models import LayerVersion
 from jingmin.org.models import Officer, Unit, Village
 from jingmin.people.models import Category as PersonCategory
 from jingmin.people.models import Person
-from jingmin.people.testing import make_person, make_place
+from jingmin.people.testing import make_person
 from jingmin.places.models import Category, Place
+from jingmin.places.testing import make_place
 
 KEYS = {"places", "persons", "org", "auth"}
 

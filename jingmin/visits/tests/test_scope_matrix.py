@@ -6,7 +6,9 @@ from django.utils import timezone
 
 from jingmin.org import roles
 from jingmin.people.actions import create_household
-from jingmin.people.testing import make_person, make_place, point_in
+from jingmin.people.testing import make_person
+from jingmin.places.testing import make_place
+from jingmin.test import point_in
 from jingmin.visits import actions
 
 ROLES = list(roles.ROLES)

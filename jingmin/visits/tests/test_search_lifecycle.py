@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from jingmin.audit.models import AuditEvent
 from jingmin.people.models import Person
-from jingmin.people.testing import make_person, point_in
+from jingmin.people.testing import make_person
+from jingmin.test import point_in
 from jingmin.visits import actions, schedule
 from jingmin.visits.models import Notice, NoticeKind, Plan, SearchRequest, SearchStatus
 
