@@ -10,7 +10,7 @@ are reported): "new viewports" — every request a new random viewport (only cha
 answer cache); "panning" — four users each dragging the map by up to a third of a viewport per request;
 "repeated" — the same 60 viewports over and over (the old model; all warm).
 
-Run: .venv/bin/python bench/map_layers.py [--sqlite-only] [--places 100000] [--persons 50000]
+Run: .venv/bin/python bench/map_layers.py [--sqlite-only | --postgresql-only] [--places 100000] [--persons 50000]
 PostgreSQL: BENCH_PG_URL (default postgresql://postgres@127.0.0.1:5432/jm_bench_layers; the database is
 dropped and re-created).
 """
@@ -354,6 +354,7 @@ def main():
     parser.add_argument("--child-setup", action="store_true")
     parser.add_argument("--child-due", action="store_true")
     parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument("--postgresql-only", action="store_true")
     parser.add_argument("--places", type=int, default=100_000)
     parser.add_argument("--persons", type=int, default=50_000)
     args = parser.parse_args()
@@ -363,7 +364,8 @@ def main():
         return child_due()
     backends = []
     tmp = tempfile.mkdtemp(prefix="jm-bench-")
-    backends.append(("SQLite", os.path.join(tmp, "bench.sqlite3")))
+    if not args.postgresql_only:
+        backends.append(("SQLite", os.path.join(tmp, "bench.sqlite3")))
     if not args.sqlite_only:
         pg = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/jm_bench_layers")
         name = pg.rsplit("/", 1)[1]
