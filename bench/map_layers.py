@@ -10,7 +10,7 @@ are reported): "new viewports" — every request a new random viewport (only cha
 answer cache); "panning" — four users each dragging the map by up to a third of a viewport per request;
 "repeated" — the same 60 viewports over and over (the old model; all warm).
 
-Run: .venv/bin/python bench/map_layers.py [--sqlite-only] [--places 100000] [--persons 50000]
+Run: .venv/bin/python bench/map_layers.py [--sqlite-only | --postgresql-only] [--places 100000] [--persons 50000]
 PostgreSQL: BENCH_PG_URL (default postgresql://postgres@127.0.0.1:5432/jm_bench_layers; the database is
 dropped and re-created).
 """
@@ -47,13 +47,13 @@ def child_setup(places, persons):
     from django.db import connection, transaction
 
     from jingmin.geo.assign import village_index
+    from jingmin.geo.locate import unit_for_village
     from jingmin.org import crypto, roles
     from jingmin.org.demo import demo_unit_rows
     from jingmin.org.importer import import_units, load_geography
     from jingmin.org.models import Unit, Village
     from jingmin.people.models import Category as PersonCategory
     from jingmin.people.models import Person
-    from jingmin.places.locate import unit_for_village
     from jingmin.places.models import Category, Place
     from jingmin.test import make_user
 
@@ -131,7 +131,7 @@ def _beat_of_500(beat):
     from django.utils import timezone
 
     from jingmin.people.models import Category, Household, Person
-    from jingmin.people.testing import point_in
+    from jingmin.test import point_in
     from jingmin.visits import schedule
 
     village = beat.all_villages().first()
@@ -354,6 +354,7 @@ def main():
     parser.add_argument("--child-setup", action="store_true")
     parser.add_argument("--child-due", action="store_true")
     parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument("--postgresql-only", action="store_true")
     parser.add_argument("--places", type=int, default=100_000)
     parser.add_argument("--persons", type=int, default=50_000)
     args = parser.parse_args()
@@ -363,7 +364,8 @@ def main():
         return child_due()
     backends = []
     tmp = tempfile.mkdtemp(prefix="jm-bench-")
-    backends.append(("SQLite", os.path.join(tmp, "bench.sqlite3")))
+    if not args.postgresql_only:
+        backends.append(("SQLite", os.path.join(tmp, "bench.sqlite3")))
     if not args.sqlite_only:
         pg = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/jm_bench_layers")
         name = pg.rsplit("/", 1)[1]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from shapely.geometry import shape
 
 from jingmin.org import roles
 from jingmin.org.models import Officer, Unit
@@ -111,3 +112,10 @@ def world():
     w.outside = {role: User.objects.get(username=f"out-{role}") for role in OUTSIDE_UNIT}
     w.nounit = User.objects.get(username="no-unit")
     return w
+
+
+def point_in(unit):
+    """(lat, lon) inside the first village of a beat (or of any unit)."""
+    village = unit.all_villages().order_by("code").first()
+    p = shape(village.boundary).representative_point()
+    return round(p.y, 6), round(p.x, 6)

@@ -1,7 +1,7 @@
 from django.http import JsonResponse
 from ninja import Router
 
-from jingmin.geo.layers import district_features, unit_features, village_features
+from jingmin.geo.boundaries import district_features, unit_features, village_features
 
 router = Router(tags=["geography"])
 

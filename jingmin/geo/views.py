@@ -5,7 +5,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from jingmin.geo.layers import base_villages
+from jingmin.geo.boundaries import base_villages
 from jingmin.org.roles import can
 from jingmin.org.scoping import user_unit
 

@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jingmin.audit import log as audit
+from jingmin.geo.locate import locate_values
 from jingmin.intel.models import ForwardTo, IntelKind, IntelReport, IntelStatus, Urgency
-from jingmin.org.scoping import user_unit
+from jingmin.org.scoping import in_scope, user_unit
 from jingmin.people.models import Person
-from jingmin.places.locate import in_scope, locate_values
 from jingmin.places.models import Place
 from jingmin.visits.actions import find_subject, require, station_of
 from jingmin.visits.models import Config, Visit

@@ -119,7 +119,7 @@ def require(user, capability, message=None, unit=None):
     if not can(user, capability):
         raise PermissionDenied(message or gettext("You do not have permission to do this."))
     if unit is not None:
-        from jingmin.org.models import Unit
+        from jingmin.org.scoping import in_scope
 
-        if not Unit.objects.visible_to(user).filter(pk=unit.pk).exists():
+        if not in_scope(user, unit):
             raise PermissionDenied(gettext("This unit is outside your jurisdiction."))

@@ -29,6 +29,28 @@ def user_unit(user):
     return unit
 
 
+#: the jurisdiction of a superuser: every unit
+EVERYWHERE = "everywhere"
+
+
+def jurisdiction(user):
+    """The root of the subtree a user may see: their unit, :data:`EVERYWHERE` (superusers) or None
+    (anonymous, inactive, or no unit) — the one rule behind ``visible_to`` and :func:`in_scope`."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_superuser:
+        return EVERYWHERE
+    return user_unit(user)
+
+
+def in_scope(user, unit):
+    """True when ``unit`` lies in the user's jurisdiction (their unit's subtree; any unit for superusers)."""
+    root = jurisdiction(user)
+    if root is EVERYWHERE:
+        return True
+    return root is not None and unit is not None and unit.path.startswith(root.path)
+
+
 class ScopedQuerySet(models.QuerySet):
     """``visible_to`` applies the gate every kind shares (signed in, active, capability, superuser,
     a unit); a kind whose rows reach the jurisdiction tree differently overrides ``scope_filter``."""
@@ -54,12 +76,12 @@ class ScopedQuerySet(models.QuerySet):
         capability = capability or self.default_capability or getattr(self.model, "read_capability", None)
         if capability and not can(user, capability):
             return self.none()
-        if user.is_superuser:
-            return self.all()
-        unit = user_unit(user)
-        if unit is None:
+        root = jurisdiction(user)
+        if root is None:
             return self.none()
-        return self.scope_filter(unit)
+        if root is EVERYWHERE:
+            return self.all()
+        return self.scope_filter(root)
 
 
 ScopedManager = models.Manager.from_queryset(ScopedQuerySet)

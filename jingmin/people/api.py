@@ -9,14 +9,13 @@ from ninja import Body, Router
 
 from jingmin.apitypes import Limit, Offset
 from jingmin.audit.reason import clean_reason
-from jingmin.org import roles
+from jingmin.geo import layers
+from jingmin.geo.layerauth import LAYER_AUTH
 from jingmin.people import actions
 from jingmin.people.actions import notices
 from jingmin.people.actions import search as search_actions
 from jingmin.people.models import Category, Household, Kind, Notice, Person, SearchRequest
 from jingmin.people.national_id import mask
-from jingmin.places.layerctx import LAYER_AUTH
-from jingmin.places.layers import persons_answer, scope_key
 
 BODY = Body(...)  # a JSON object; validated field by field in actions.py (translated errors)
 router = Router(tags=["people"])
@@ -194,15 +193,14 @@ def list_persons(
 @router.get("/persons.geojson", auth=LAYER_AUTH)
 def persons_layer(request, bbox: str | None = None, zoom: str | None = None):
     """Persons as points for roles that may read them; counts per village for the other map users."""
-    if not (roles.can(request.user, "people.view") or roles.can(request.user, "people.map_counts")):
-        actions.require(request.user, "people.view")
-    body = persons_answer(request.user, bbox, zoom)
+    layers.require("persons", request.user)
+    body = layers.answer("persons", request.user, bbox, zoom)
     actions.record_map_read(
         acting_user=request.user,
         body=body,
         bbox=bbox,
         zoom=zoom,
-        scope=scope_key(request.user),
+        scope=layers.scope_key(request.user),
         now=time.time(),
     )
     return HttpResponse(body, content_type="application/json")

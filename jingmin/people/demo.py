@@ -4,12 +4,12 @@ import datetime as dt
 
 from django.utils import timezone
 
+from jingmin.geo.locate import unit_for_village
+from jingmin.geo.sampling import STREETS, random_point
 from jingmin.org.models import Unit
 from jingmin.people import national_id
 from jingmin.people.models import Category, Household, Kind, Person, SearchRequest, SearchStatus
 from jingmin.people.window import add_months, visit_window
-from jingmin.places.demo import STREETS, random_point
-from jingmin.places.locate import unit_for_village
 
 SURNAMES = "陳林黃張李王吳劉蔡楊許鄭謝郭洪曾邱廖賴周"
 GIVEN = ["志明", "春嬌", "建宏", "淑芬", "家豪", "美玲", "俊傑", "雅婷", "冠宇", "怡君", "承翰", "佩珊"]

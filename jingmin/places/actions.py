@@ -5,8 +5,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from jingmin.audit import log as audit
+from jingmin.geo.locate import locate_values
 from jingmin.org import roles
-from jingmin.places.locate import in_scope, locate_values
+from jingmin.org.scoping import in_scope
 from jingmin.places.models import Category, Place, Risk
 
 FIELDS = ["name", "category", "risk", "description", "address", "lat", "lon", "active"]

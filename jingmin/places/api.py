@@ -3,10 +3,11 @@ from django.shortcuts import get_object_or_404
 from ninja import Body, Router
 
 from jingmin.apitypes import Limit, Offset
+from jingmin.geo import layers
+from jingmin.geo.layerauth import LAYER_AUTH
 from jingmin.org import roles
 from jingmin.places import actions
-from jingmin.places.layerctx import LAYER_AUTH
-from jingmin.places.layers import apply_place_filters, places_answer
+from jingmin.places.layers import apply_place_filters
 from jingmin.places.models import Category, Place
 
 BODY = Body(...)  # a JSON object; validated field by field in actions.py (translated errors)
@@ -70,9 +71,11 @@ def places_layer(request, bbox: str | None = None, zoom: str | None = None, cate
     """GeoJSON points in the viewport (``bbox=minlon,minlat,maxlon,maxlat``), or grid cells with counts
     when more than 2,000 points fall in it. The served area is the viewport grown to whole 256-pixel tiles
     of ``zoom`` (a superset, given back as ``bbox`` in the answer)."""
-    actions.require(request.user, "places.view")
+    layers.require("places", request.user)
     filters = {"category": category, "risk": risk, "unit": unit, "not_visited_days": not_visited_days}
-    return HttpResponse(places_answer(request.user, bbox, zoom, filters), content_type="application/json")
+    return HttpResponse(
+        layers.answer("places", request.user, bbox, zoom, filters), content_type="application/json"
+    )
 
 
 @router.get("/places/{pk}")

@@ -1,11 +1,11 @@
 """Demo places with crime indicators: a few hundred fictitious places over Tainan's real villages."""
 
-from shapely.geometry import Point, shape
+from shapely.geometry import shape
 
-from jingmin.places.locate import unit_for_village
+from jingmin.geo.locate import unit_for_village
+from jingmin.geo.sampling import STREETS, random_point
 from jingmin.places.models import Category, Place
 
-STREETS = ["中正路", "民族路", "成功路", "公園路", "北門路", "開元路", "長榮路", "東寧路", "海安路", "中華路"]
 PREFIX = {
     "tea-shop": ["金鳳", "玉蘭", "夜來香", "鴻運"],
     "abandoned": ["廢棄鐵皮屋", "空置透天厝", "閒置倉庫"],
@@ -18,17 +18,6 @@ PREFIX = {
     "scrapyard": ["資源回收場"],
     "other": ["空地", "地下道"],
 }
-
-
-def random_point(rng, geometry):
-    """A random point inside a village polygon (rejection sampling in its bounding box)."""
-    minx, miny, maxx, maxy = geometry.bounds
-    for _ in range(200):
-        x, y = rng.uniform(minx, maxx), rng.uniform(miny, maxy)
-        if geometry.contains(Point(x, y)):
-            return round(float(y), 6), round(float(x), 6)
-    p = geometry.representative_point()
-    return round(p.y, 6), round(p.x, 6)
 
 
 def village_shapes(villages):

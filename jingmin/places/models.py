@@ -74,26 +74,3 @@ class Place(models.Model):
 
     def __str__(self):
         return self.name
-
-
-class LayerVersion(models.Model):
-    """One row (pk 1): a version per kind of data the e-map layers show, for their caches' freshness.
-
-    Database triggers (migration 0004) set a kind's column to a new random value in the same statement
-    and transaction as any INSERT/UPDATE/DELETE of its tables — actions, imports, ``QuerySet.update``,
-    ``bulk_create``, admin and raw SQL alike: ``places`` (places, place categories), ``persons``
-    (persons, person categories), ``org`` (units, their districts, villages and their beats), ``auth``
-    (users, groups, group membership, officer profiles: the caller's roles and unit). Random
-    values rather than ``+ 1`` so that a rolled-back transaction can never make an old value come back.
-    """
-
-    places = models.BigIntegerField(default=0)
-    persons = models.BigIntegerField(default=0)
-    org = models.BigIntegerField(default=0)
-    auth = models.BigIntegerField(default=0)  # users, their groups, officer profiles (callers' context)
-
-    class Meta:
-        verbose_name = "layer version"
-
-    def __str__(self):
-        return f"places {self.places}, persons {self.persons}, org {self.org}"

@@ -31,7 +31,8 @@ def test_unknown_kind_is_404(client, w):
 
 
 def test_repeated_unique_column_is_reported_with_the_first_row(w):
-    from jingmin.people.testing import new_id, point_in
+    from jingmin.people.testing import new_id
+    from jingmin.test import point_in
 
     lat, lon = point_in(w.beat)
     nid = new_id()

@@ -14,8 +14,8 @@ from jingmin.audit import log as audit
 from jingmin.org import roles
 from jingmin.org.dates import past_time, to_roc
 from jingmin.org.models import Unit
+from jingmin.org.scoping import in_scope
 from jingmin.people.models import Person
-from jingmin.places.locate import in_scope
 from jingmin.places.models import Place
 from jingmin.visits.models import (
     Config,

@@ -28,6 +28,7 @@ def test_map_on_a_phone_and_in_english(browser, live_world, live_server):
     page = context.new_page()
     try:
         login_page(page, live_server, "demo-chief")
+        page.click(".menu-button")  # on a phone the language switch sits in the menu drawer
         page.click("button[name=language][value=en]")
         page.goto(f"{live_server.url}/map/")
         page.wait_for_selector("#map[data-loaded='1']", timeout=30_000)

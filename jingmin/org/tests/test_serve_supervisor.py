@@ -55,9 +55,19 @@ def test_a_worker_that_ran_long_restarts_after_the_first_back_off():
     assert round(slot.restart_at - now) == 1
 
 
-def test_each_bind_has_its_own_control_socket(settings, tmp_path):
-    settings.VAR_DIR = tmp_path
-    a, b = control_socket_path("127.0.0.1:8000"), control_socket_path("127.0.0.1:8001")
-    assert a != b and a.startswith(str(tmp_path)) and a.endswith(".ctl")
-    settings.VAR_DIR = tmp_path / ("x" * 120)
-    assert control_socket_path("127.0.0.1:8000") is None  # too long for a unix socket: none
+def test_each_bind_has_its_own_control_socket(settings):
+    import pathlib
+    import shutil
+    import tempfile
+
+    short = pathlib.Path(tempfile.mkdtemp(prefix="jm", dir="/tmp"))  # pytest's tmp_path may be too long
+    settings.VAR_DIR = short
+    try:
+        a, b = control_socket_path("127.0.0.1:8000"), control_socket_path("127.0.0.1:8001")
+    finally:
+        shutil.rmtree(short, ignore_errors=True)
+    assert a != b and a.startswith(str(short)) and a.endswith(".ctl")
+    settings.VAR_DIR = short / ("x" * 120)
+    long_a, long_b = control_socket_path("127.0.0.1:8000"), control_socket_path("127.0.0.1:8001")
+    assert long_a != long_b and not long_a.startswith(str(short))  # too long there: a short one elsewhere
+    assert len(long_a) <= 107 and long_a.endswith(".ctl")

@@ -9,15 +9,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jingmin.audit import log as audit
+from jingmin.geo.locate import locate_values
 from jingmin.org.fields import BIGINT_MAX
 from jingmin.org.models import Unit
-from jingmin.org.scoping import user_unit
+from jingmin.org.scoping import in_scope, user_unit
 from jingmin.people import national_id
 from jingmin.people.actions.notices import require, residence_notice
 from jingmin.people.models import Category, Config, Household, Kind, Person
 from jingmin.people.signals import person_moved
 from jingmin.people.window import ImpossibleDates, visit_window
-from jingmin.places.locate import in_scope, locate_values
 
 PERSON_FIELDS = [
     "kind",

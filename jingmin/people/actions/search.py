@@ -7,13 +7,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jingmin.audit import log as audit
+from jingmin.geo.locate import locate_values
 from jingmin.org.dates import past_time
 from jingmin.org.models import Unit
-from jingmin.org.scoping import user_unit
+from jingmin.org.scoping import in_scope, user_unit
 from jingmin.people.actions.notices import require, send_notice
 from jingmin.people.models import NoticeKind, Person, SearchRequest, SearchStatus
 from jingmin.people.signals import person_moved
-from jingmin.places.locate import in_scope, locate_values
 
 
 def bureau_of(unit):

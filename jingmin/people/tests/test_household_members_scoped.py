@@ -3,7 +3,8 @@ longer named under the old address, on the page or in the API."""
 
 from jingmin.people import actions
 from jingmin.people.models import Person
-from jingmin.people.testing import make_person, point_in
+from jingmin.people.testing import make_person
+from jingmin.test import point_in
 
 
 def household_with_two(w):

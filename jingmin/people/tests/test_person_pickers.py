@@ -10,7 +10,8 @@ from jingmin.audit.models import AuditEvent
 from jingmin.org import roles
 from jingmin.people.actions import create_household
 from jingmin.people.models import Person
-from jingmin.people.testing import make_person, new_id, point_in
+from jingmin.people.testing import make_person, new_id
+from jingmin.test import point_in
 
 MANAGERS = [roles.BEAT_OFFICER, roles.STATION_CHIEF, roles.PRECINCT_OFFICER, roles.ADMINISTRATOR]
 OTHERS = [r for r in roles.ROLES if r not in MANAGERS]

@@ -83,7 +83,7 @@ def test_role_change_switches_points_and_counts(client, w, officer):
 
 
 def test_grid_counts_follow_writes(client, w, officer, monkeypatch):
-    from jingmin.places import layers
+    from jingmin.geo import layers
 
     monkeypatch.setattr(layers, "MAX_POINTS", 0)
     before = layer(client, officer, zoom=11)

@@ -6,10 +6,11 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from jingmin.geo import layers, pointcache
 from jingmin.org import roles
 from jingmin.org.models import ApiToken
-from jingmin.people.testing import make_person, make_place
-from jingmin.places import layers, pointcache
+from jingmin.people.testing import make_person
+from jingmin.places.testing import make_place
 
 BBOX = "120.15,22.95,120.25,23.05"
 LAYERS = ("places", "persons")

@@ -6,9 +6,10 @@ from django.utils import timezone
 
 from jingmin.org.importer import _repath_descendants
 from jingmin.org.models import Officer
-from jingmin.people.testing import make_place, point_in
 from jingmin.places import actions
 from jingmin.places.models import Category, Place
+from jingmin.places.testing import make_place
+from jingmin.test import point_in
 
 BBOX = "120.05,22.90,120.65,23.40"
 

@@ -9,9 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from jingmin.geo import layerauth
 from jingmin.org import roles
 from jingmin.org.models import ApiToken
-from jingmin.places import layerctx
 
 pytestmark = pytest.mark.django_db
 
@@ -21,10 +21,10 @@ URL = "/api/v1/places.geojson?bbox=120.15,22.95,120.27,23.07&zoom=13"
 @pytest.fixture
 def clock(monkeypatch):
     now = [1000.0]
-    monkeypatch.setattr(layerctx.time, "monotonic", lambda: now[0])
-    layerctx._checks.clear()
+    monkeypatch.setattr(layerauth.time, "monotonic", lambda: now[0])
+    layerauth._checks.clear()
     yield now
-    layerctx._checks.clear()
+    layerauth._checks.clear()
 
 
 def get(client, raw):
@@ -59,7 +59,7 @@ def test_expiry_is_checked_against_the_clock(w, client, settings, clock):
     assert get(client, raw).status_code == 200
     soon = timezone.now() + dt.timedelta(milliseconds=300)
     ApiToken.objects.filter(pk=token.pk).update(expires_at=soon)
-    layerctx._checks.clear()
+    layerauth._checks.clear()
     assert get(client, raw).status_code == 200  # checked again: expires in 300 ms
     import time
 
@@ -68,4 +68,4 @@ def test_expiry_is_checked_against_the_clock(w, client, settings, clock):
 
 
 def test_default_is_strict_in_tests(settings):
-    assert layerctx.recheck_seconds() == 0.0
+    assert layerauth.recheck_seconds() == 0.0

@@ -1,6 +1,6 @@
 """E-map layers: bbox and zoom, grid aggregation above the point limit, filters, bad parameters."""
 
-from jingmin.places import layers
+from jingmin.geo import layers
 from jingmin.places.models import Place
 
 

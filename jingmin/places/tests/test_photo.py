@@ -6,8 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from PIL import Image
 
-from jingmin.people.testing import point_in
 from jingmin.places.models import Place
+from jingmin.test import point_in
 
 
 def test_photo_upload_and_scoped_download(client, w, tmp_path):

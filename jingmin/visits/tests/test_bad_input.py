@@ -8,8 +8,9 @@ from django.utils import timezone
 from jingmin.audit.models import AuditEvent
 from jingmin.intel.models import IntelReport
 from jingmin.people.models import Household, Person, SearchRequest
-from jingmin.people.testing import make_person, new_id, point_in
+from jingmin.people.testing import make_person, new_id
 from jingmin.places.models import Place
+from jingmin.test import point_in
 from jingmin.visits.models import Visit
 
 OUTSIDE_TAINAN = {"lat": 25.04, "lon": 121.56}  # Taipei

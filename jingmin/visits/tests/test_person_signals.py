@@ -8,7 +8,8 @@ from django.utils import timezone
 from jingmin.people import actions as people_actions
 from jingmin.people import retention
 from jingmin.people.models import Notice, NoticeKind
-from jingmin.people.testing import make_person, point_in
+from jingmin.people.testing import make_person
+from jingmin.test import point_in
 from jingmin.visits import schedule
 from jingmin.visits.models import Plan, PlanStatus
 

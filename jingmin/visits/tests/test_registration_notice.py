@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from jingmin.audit.models import AuditEvent
 from jingmin.org import roles
-from jingmin.people.testing import make_person, make_place
+from jingmin.people.testing import make_person
+from jingmin.places.testing import make_place
 from jingmin.visits import actions
 from jingmin.visits.models import RegistrationNotice, RegistrationStatus, Visit
 

@@ -6,7 +6,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from jingmin.audit.models import AuditEvent
-from jingmin.people.testing import make_person, make_place
+from jingmin.people.testing import make_person
+from jingmin.places.testing import make_place
 from jingmin.visits import schedule
 from jingmin.visits.actions import log_visit
 from jingmin.visits.models import Config, Plan, PlanStatus

@@ -8,7 +8,9 @@ from jingmin.intel import actions as intel_actions
 from jingmin.org import roles
 from jingmin.people.actions import create_household
 from jingmin.people.actions import search as search_actions
-from jingmin.people.testing import make_person, make_place, point_in
+from jingmin.people.testing import make_person
+from jingmin.places.testing import make_place
+from jingmin.test import point_in
 from jingmin.visits import actions
 
 ROLES = list(roles.ROLES)

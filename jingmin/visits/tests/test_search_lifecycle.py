@@ -9,7 +9,8 @@ from django.utils import timezone
 from jingmin.audit.models import AuditEvent
 from jingmin.people.actions import search as actions
 from jingmin.people.models import Notice, NoticeKind, Person, SearchRequest, SearchStatus
-from jingmin.people.testing import make_person, point_in
+from jingmin.people.testing import make_person
+from jingmin.test import point_in
 from jingmin.visits import schedule
 from jingmin.visits.models import Plan
 

@@ -55,10 +55,19 @@ def spawn(argv, **kwargs):
 
 
 def control_socket_path(bind):
-    """A control socket path of this instance's own (None when the path would be too long)."""
+    """A control socket path of this instance's own: under ``var/run/``, or — when that path is too long
+    for a unix socket — in the system's temporary directory, named by a hash of the data directory and
+    the bind address (still one per instance); None only when even that is too long."""
+    import hashlib
+    import tempfile
+
     name = re.sub(r"[^A-Za-z0-9.]+", "-", bind).strip("-") or "default"
     path = Path(settings.VAR_DIR) / "run" / f"gunicorn-{name}.ctl"
-    return str(path) if len(str(path)) <= MAX_SOCKET_PATH else None
+    if len(str(path)) <= MAX_SOCKET_PATH:
+        return str(path)
+    digest = hashlib.sha256(f"{Path(settings.VAR_DIR).resolve()}|{bind}".encode()).hexdigest()[:16]
+    short = Path(tempfile.gettempdir()) / f"jingmin-{digest}.ctl"
+    return str(short) if len(str(short)) <= MAX_SOCKET_PATH else None
 
 
 class Slot:

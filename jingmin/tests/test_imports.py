@@ -8,8 +8,9 @@ from openpyxl import Workbook, load_workbook
 from jingmin.audit.models import AuditEvent
 from jingmin.imports import run_import
 from jingmin.people.models import Person
-from jingmin.people.testing import new_id, point_in
+from jingmin.people.testing import new_id
 from jingmin.places.models import Place
+from jingmin.test import point_in
 
 
 def places_csv(w):

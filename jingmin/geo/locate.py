@@ -6,7 +6,6 @@ from django.utils.translation import gettext as _
 from jingmin.geo.assign import village_index
 from jingmin.geo.proj import TAINAN_BBOX
 from jingmin.org.models import Unit, Village
-from jingmin.org.scoping import user_unit
 
 
 def unit_for_village(village):
@@ -41,13 +40,3 @@ def locate_values(lat, lon, field="lat"):
     """Like :func:`locate`, also giving the coordinates as floats: (village, unit, lat, lon)."""
     village, unit = locate(lat, lon, field)
     return village, unit, float(lat), float(lon)
-
-
-def in_scope(user, unit):
-    """True when ``unit`` lies in the user's jurisdiction (their unit's subtree)."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    own = user_unit(user)
-    return own is not None and unit is not None and unit.path.startswith(own.path)

@@ -1,7 +1,7 @@
 """Who is asking, in one query: the e-map layers' authentication and scope look-up.
 
 A layer request needs the caller (bearer token → user, or the session's user), the caller's roles, unit
-(its path decides the scope) and the layer caches' versions (:class:`places.models.LayerVersion`). The
+(its path decides the scope) and the layer caches' versions (:mod:`jingmin.geo.versions`). The
 generic path costs six queries. :func:`for_token` reads the token and the versions in one small query on
 every request, so a revoked or expired token is refused on the very next request; the user's row, roles
 and unit are kept per process only while the ``auth`` and ``org`` versions are unchanged (a deactivated
@@ -10,7 +10,6 @@ versions in one query.
 """
 
 import datetime
-import random
 import time
 
 from django.conf import settings
@@ -21,13 +20,13 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from ninja.security import APIKeyCookie, HttpBearer
 
+from jingmin.geo import versions as layer_versions
+from jingmin.geo.models import LayerVersion
 from jingmin.org.models import ApiToken, Officer, Unit
 from jingmin.org.otp import session_user
-from jingmin.places.models import LayerVersion
 
 USER_FIELDS = ("id", "username", "is_active", "is_superuser", "is_staff")
 UNIT_FIELDS = ("id", "code", "kind", "parent_id", "path", "name", "name_en")
-KINDS = ("places", "persons", "org", "auth")
 MAX_CONTEXTS = 10_000
 _contexts = {}  # user id -> ((org, auth) versions, the user query's row)
 
@@ -44,7 +43,13 @@ def _build_sql(by_token):
     group_model = User.groups.field.related_model
     group_col = groups._meta.get_field("group").column
     user_col = groups._meta.get_field(User._meta.model_name).column
-    agg = "string_agg(g.name, ',')" if connection.vendor == "postgresql" else "group_concat(g.name, ',')"
+    if connection.vendor == "postgresql":
+        agg = "string_agg(g.name, ',')"
+        every = "string_agg(v.key || '=' || v.version, ',')"
+    else:
+        agg = "group_concat(g.name, ',')"
+        every = "group_concat(v.key || '=' || v.version, ',')"
+    versions = f"(SELECT {every} FROM {_q(LayerVersion._meta.db_table)} v)"
     u = _q(User._meta.db_table)
     cols = [f"u.{_q(User._meta.get_field(f).column)}" for f in USER_FIELDS]
     cols += [f"un.{_q(Unit._meta.get_field(f).column)}" for f in UNIT_FIELDS]
@@ -52,16 +57,15 @@ def _build_sql(by_token):
         f"(SELECT {agg} FROM {_q(groups._meta.db_table)} ug JOIN {_q(group_model._meta.db_table)} g "
         f"ON g.id = ug.{_q(group_col)} WHERE ug.{_q(user_col)} = u.id)"
     )
-    cols += [f"v.{k}" for k in KINDS]
+    cols.append(versions)
     joins = (
         f" LEFT JOIN {_q(Officer._meta.db_table)} o ON o.user_id = u.id"
         f" LEFT JOIN {_q(Unit._meta.db_table)} un ON un.id = o.unit_id"
-        f" LEFT JOIN {_q(LayerVersion._meta.db_table)} v ON v.id = 1"
     )
     if by_token:
         return (
-            f"SELECT t.id, t.user_id, t.last_used_at, t.expires_at, {', '.join(f'v.{k}' for k in KINDS)}"
-            f" FROM {_q(ApiToken._meta.db_table)} t LEFT JOIN {_q(LayerVersion._meta.db_table)} v ON v.id = 1"
+            f"SELECT t.id, t.user_id, t.last_used_at, t.expires_at, {versions}"
+            f" FROM {_q(ApiToken._meta.db_table)} t"
             " WHERE t.digest = %s AND t.revoked_at IS NULL AND t.expires_at > %s"
         )
     return f"SELECT {', '.join(cols)} FROM {u} u{joins} WHERE u.id = %s"
@@ -85,21 +89,32 @@ def _attach(user, row, versions=None):
     names = row[n_unit]
     user._jingmin_roles = set(names.split(",")) if names else set()
     if versions is None:
-        versions = row[n_unit + 1 :]
-        versions = None if versions[0] is None else tuple(versions)
+        versions = _parse_versions(row[n_unit + 1])
     user._jingmin_layer_versions = versions if versions is not None else ensure_versions()
     return user
 
 
+def _parse_versions(text):
+    """``key=version,…`` as read by the queries → dict; None when a needed key has no row."""
+    if not text:
+        return None
+    versions = {}
+    for part in text.split(","):
+        key, _sep, value = part.partition("=")
+        versions[key] = int(value)
+    if not layer_versions.NEEDED.issubset(versions):
+        return None
+    return versions
+
+
 def ensure_versions():
-    """Read the versions, re-creating the row (new random values) if a flush removed it."""
-    row = LayerVersion.objects.filter(pk=1).values_list(*KINDS).first()
-    if row is None:
-        LayerVersion.objects.bulk_create(
-            [LayerVersion(pk=1, **{k: random.getrandbits(62) for k in KINDS})], ignore_conflicts=True
-        )
-        row = LayerVersion.objects.filter(pk=1).values_list(*KINDS).first()
-    return tuple(row) if row else None
+    """Read the versions, re-creating the rows (new random values) a flush removed."""
+    return layer_versions.ensure(layer_versions.NEEDED)
+
+
+def context_stamp(versions):
+    """The versions a caller's cached user row, roles and unit depend on."""
+    return None if versions is None else (versions.get("org"), versions.get("auth"))
 
 
 _checks = {}  # token digest -> (monotonic time of the check, the token query's row)
@@ -154,8 +169,8 @@ def for_token(raw):
             row = (row[0], row[1], _dt(row[2]), _dt(row[3]), *row[4:])
             _remember_check(digest, row)
         token_id, user_id, last_used_at, expires_at = row[0], row[1], row[2], row[3]
-        versions = None if row[4] is None else tuple(row[4:])
-        stamp = None if versions is None else (versions[2], versions[3])
+        versions = _parse_versions(row[4])
+        stamp = context_stamp(versions)
         hit = _contexts.get(user_id)
         if hit is not None and stamp is not None and hit[0] == stamp:
             user_row = hit[1]
@@ -255,6 +270,6 @@ def _forget_checks(**_kwargs):
     _checks.clear()
 
 
-post_save.connect(_forget_checks, sender=ApiToken, dispatch_uid="layerctx-token-saved")
-post_delete.connect(_forget_checks, sender=ApiToken, dispatch_uid="layerctx-token-deleted")
-post_save.connect(_forget_checks, sender=get_user_model(), dispatch_uid="layerctx-user-saved")
+post_save.connect(_forget_checks, sender=ApiToken, dispatch_uid="layerauth-token-saved")
+post_delete.connect(_forget_checks, sender=ApiToken, dispatch_uid="layerauth-token-deleted")
+post_save.connect(_forget_checks, sender=get_user_model(), dispatch_uid="layerauth-user-saved")

@@ -4,7 +4,7 @@ JSON pre-serialised, and whole answers as bytes.
 Point sets: building one runs the *scoped* query once (``Model.objects.visible_to(user)`` plus the
 layer's filters). Answers: the finished GeoJSON bytes of one (layer, scope, filters, zoom, tile-snapped
 area). Both are stamped with the versions of the data they were built from
-(:class:`jingmin.places.models.LayerVersion`, bumped by database triggers in the same transaction as any
+(:mod:`jingmin.geo.versions`, bumped by database triggers in the same transaction as any
 write) and are used only while the versions read at the start of the request are the same; an answer
 can also carry a time after which it is stale (days since the last visit, "not visited for N days").
 Keys hold the scope (the caller's unit path, "all" or "none", and what the caller's role may see), the
@@ -67,10 +67,10 @@ class PointSet:
 
     def cells(self, size):
         """Every point aggregated into square cells of ``size`` degrees (computed once per size):
-        (gx, gy, count, mean lon, mean lat, max risk or None), sorted by gx."""
+        (gx, gy, count, mean lon, mean lat, maximum of the "max" column or None), sorted by gx."""
         hit = self._cells.get(size)
         if hit is None:
-            hit = aggregate(self.lon, self.lat, size, self.cols.get("risk"))
+            hit = aggregate(self.lon, self.lat, size, self.cols.get("max"))
             self._cells[size] = hit
         return hit
 
