@@ -38,5 +38,5 @@ def _fresh_map_read_throttle():
     """The persons map's once-a-minute audit throttle is per process; each test starts without it."""
     from jingmin.people import actions
 
-    actions._map_reads.clear()
+    actions.forget_map_reads()
     yield

@@ -12,16 +12,17 @@ from django.utils.translation import gettext as _
 from jingmin.audit import log as audit
 from jingmin.geo.locate import locate_values
 from jingmin.intel.models import ForwardTo, IntelKind, IntelReport, IntelStatus, Urgency
+from jingmin.org import roles
 from jingmin.org.scoping import in_scope, user_unit
 from jingmin.people.models import Person
 from jingmin.places.models import Place
-from jingmin.visits.actions import find_subject, require, station_of
+from jingmin.visits.actions import find_subject, station_of
 from jingmin.visits.models import Config, Visit
 
 
 @transaction.atomic
 def file_intel(*, acting_user, data, demo=False, filed_at=None):
-    require(acting_user, "intel.file")
+    roles.require(acting_user, "intel.file")
     unit = user_unit(acting_user)
     if unit is None:
         raise PermissionDenied(_("You have no unit."))
@@ -82,7 +83,7 @@ def file_intel(*, acting_user, data, demo=False, filed_at=None):
 
 
 def _handle(user, report):
-    require(user, "intel.handle")
+    roles.require(user, "intel.handle")
     if not IntelReport.objects.visible_to(user).filter(pk=report.pk).exists() or not in_scope(
         user, report.station
     ):

@@ -14,14 +14,9 @@ from jingmin.org import roles
 from jingmin.visits.models import Config
 
 
-def require(user, capability):
-    if not roles.can(user, capability):
-        raise PermissionDenied(_("You do not have permission to see this page."))
-
-
 @login_required
 def intel_list(request):
-    require(request.user, "intel.view")
+    roles.require_page(request.user, "intel.view")
     qs = IntelReport.objects.visible_to(request.user).select_related("unit", "filed_by", "assigned_to")
     status = request.GET.get("status", "")
     if status in IntelStatus.values:
@@ -43,7 +38,7 @@ def intel_list(request):
 
 @login_required
 def intel_create(request):
-    require(request.user, "intel.file")
+    roles.require_page(request.user, "intel.file")
     initial = {k: request.GET.get(k) for k in ("person", "place") if request.GET.get(k)}
     form = IntelForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -66,7 +61,7 @@ def _station_officers(report):
 
 @login_required
 def intel_detail(request, pk):
-    require(request.user, "intel.view")
+    roles.require_page(request.user, "intel.view")
     report = get_object_or_404(
         IntelReport.objects.visible_to(request.user).select_related(
             "unit", "station", "filed_by", "assigned_to"

@@ -41,11 +41,6 @@ from jingmin.org.scoping import user_unit
 logger = logging.getLogger("jingmin.messaging.webhook")
 
 
-def require(user, capability):
-    if not roles.can(user, capability):
-        raise PermissionDenied(_("You do not have permission to see this page."))
-
-
 def _form_errors(form, exc):
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
@@ -59,7 +54,7 @@ def _form_errors(form, exc):
 
 @login_required
 def campaign_list(request):
-    require(request.user, "messaging.view")
+    roles.require_page(request.user, "messaging.view")
     campaigns = Campaign.objects.visible_to(request.user).select_related("unit", "created_by")
     status = request.GET.get("status")
     if status in Campaign.Status.values:
@@ -96,7 +91,7 @@ def _campaign_kwargs(data):
 
 @login_required
 def campaign_compose(request, pk=None):
-    require(request.user, "messaging.send")
+    roles.require_page(request.user, "messaging.send")
     campaign = None
     if pk is not None:
         campaign = get_object_or_404(Campaign.objects.visible_to(request.user), pk=pk)
@@ -135,7 +130,7 @@ def campaign_compose(request, pk=None):
 
 @login_required
 def campaign_detail(request, pk):
-    require(request.user, "messaging.view")
+    roles.require_page(request.user, "messaging.view")
     campaign = get_object_or_404(
         Campaign.objects.visible_to(request.user).select_related("unit", "created_by"), pk=pk
     )
@@ -174,7 +169,7 @@ def _status_context(campaign):
 @login_required
 def campaign_status(request, pk):
     """The live status block, polled by htmx (hx-get … hx-trigger="every 2s") while the campaign is open."""
-    require(request.user, "messaging.view")
+    roles.require_page(request.user, "messaging.view")
     campaign = get_object_or_404(Campaign.objects.visible_to(request.user), pk=pk)
     response = render(
         request, "messaging/_campaign_status.html", {"campaign": campaign, **_status_context(campaign)}
@@ -191,7 +186,7 @@ def campaign_status(request, pk):
 @login_required
 @require_POST
 def campaign_action(request, pk, action):
-    require(request.user, "messaging.view")
+    roles.require_page(request.user, "messaging.view")
     campaign = get_object_or_404(Campaign.objects.visible_to(request.user), pk=pk)
     try:
         if action == "send":
@@ -231,7 +226,7 @@ def campaign_image(request, name):
 
 @login_required
 def template_list(request):
-    require(request.user, "messaging.send")
+    roles.require_page(request.user, "messaging.send")
     templates = MessageTemplate.objects.visible_to(request.user)
     category = request.GET.get("category")
     if category in MessageTemplate.Category.values:
@@ -249,7 +244,7 @@ def template_list(request):
 
 @login_required
 def template_create(request):
-    require(request.user, "messaging.send")
+    roles.require_page(request.user, "messaging.send")
     form = TemplateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -267,7 +262,7 @@ def template_create(request):
 
 @login_required
 def channel_list(request):
-    require(request.user, "messaging.view")
+    roles.require_page(request.user, "messaging.view")
     channels = Channel.objects.visible_to(request.user).select_related("unit")
     from jingmin.messaging import quota
 
@@ -284,7 +279,7 @@ def channel_list(request):
 
 @login_required
 def channel_edit(request, slug=None):
-    require(request.user, "messaging.manage_channels")
+    roles.require_page(request.user, "messaging.manage_channels")
     channel = get_object_or_404(Channel.objects.visible_to(request.user), slug=slug) if slug else None
     initial = {"transport": Channel.Transport.LINE, "is_active": True}
     if channel is not None:
@@ -325,7 +320,7 @@ def channel_edit(request, slug=None):
 @login_required
 @require_POST
 def channel_refresh_quota(request, slug):
-    require(request.user, "messaging.manage_channels")
+    roles.require_page(request.user, "messaging.manage_channels")
     channel = get_object_or_404(Channel.objects.visible_to(request.user), slug=slug)
     from jingmin.messaging.tasks import refresh_quota
 
@@ -336,7 +331,7 @@ def channel_refresh_quota(request, slug):
 
 @login_required
 def contact_list(request):
-    require(request.user, "messaging.view")
+    roles.require_page(request.user, "messaging.view")
     contacts = (
         Contact.objects.visible_to(request.user)
         .select_related("channel", "unit", "village")
@@ -379,7 +374,7 @@ def contact_list(request):
 @require_POST
 def contact_refresh_names(request, slug):
     """Read the LINE display names of the channel's friends again (in the background)."""
-    require(request.user, "messaging.manage_contacts")
+    roles.require_page(request.user, "messaging.manage_contacts")
     channel = get_object_or_404(
         Channel.objects.visible_to(request.user), slug=slug, transport=Channel.Transport.LINE
     )
@@ -406,7 +401,7 @@ def _sees_line_ids(user, contact_or_channel):
 
 @login_required
 def contact_detail(request, pk):
-    require(request.user, "messaging.view")
+    roles.require_page(request.user, "messaging.view")
     contact = get_object_or_404(
         Contact.objects.visible_to(request.user).select_related("channel", "unit"), pk=pk
     )
@@ -461,7 +456,7 @@ def contact_detail(request, pk):
 
 @login_required
 def contact_add_email(request, slug):
-    require(request.user, "messaging.manage_contacts")
+    roles.require_page(request.user, "messaging.manage_contacts")
     channel = get_object_or_404(
         Channel.objects.visible_to(request.user), slug=slug, transport=Channel.Transport.EMAIL
     )
@@ -483,7 +478,7 @@ def contact_add_email(request, slug):
 
 @login_required
 def tip_list(request):
-    require(request.user, "messaging.read_tips")
+    roles.require_page(request.user, "messaging.read_tips")
     tips = Tip.objects.visible_to(request.user).select_related("unit", "group")
     status = request.GET.get("status")
     if status in Tip.Status.values:
@@ -503,7 +498,7 @@ def tip_list(request):
 
 @login_required
 def tip_detail(request, code):
-    require(request.user, "messaging.read_tips")
+    roles.require_page(request.user, "messaging.read_tips")
     tip = get_object_or_404(
         Tip.objects.visible_to(request.user).select_related("unit", "group", "sender"), tracking_code=code
     )
@@ -521,7 +516,7 @@ def tip_detail(request, code):
 
 @login_required
 def tip_image(request, code):
-    require(request.user, "messaging.read_tips")
+    roles.require_page(request.user, "messaging.read_tips")
     tip = get_object_or_404(Tip.objects.visible_to(request.user), tracking_code=code)
     if not tip.image:
         raise Http404
@@ -531,7 +526,7 @@ def tip_image(request, code):
 @login_required
 def partner_messages(request):
     """A community partner reads the messages of their own groups that mention the account."""
-    require(request.user, "messaging.partner_messages")
+    roles.require_page(request.user, "messaging.partner_messages")
     tips = Tip.objects.for_partner(request.user).select_related("group")[:200]
     return render(request, "messaging/partner_messages.html", {"tips": tips})
 
@@ -542,7 +537,7 @@ def partner_messages(request):
 @login_required
 def retention(request):
     """How long closed tips and webhook event records are kept; what is due for deletion; purge now."""
-    require(request.user, "messaging.manage_retention")
+    roles.require_page(request.user, "messaging.manage_retention")
     config = RetentionSettings.get()
     form = RetentionForm(
         request.POST if request.method == "POST" and "save" in request.POST else None,

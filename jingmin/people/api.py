@@ -7,10 +7,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Body, Router
 
+from jingmin import apitypes
 from jingmin.apitypes import Limit, Offset
 from jingmin.audit.reason import clean_reason
 from jingmin.geo import layers
 from jingmin.geo.layerauth import LAYER_AUTH
+from jingmin.org import roles
 from jingmin.people import actions
 from jingmin.people.actions import notices
 from jingmin.people.actions import search as search_actions
@@ -70,14 +72,14 @@ def person_detail(p, user):
 
 
 def _persons(request):
-    actions.require(request.user, "people.view")
+    roles.require(request.user, "people.view")
     return Person.objects.visible_to(request.user).select_related(
         "category", "unit", "registered_unit", "village"
     )
 
 
 def _households(request):
-    actions.require(request.user, "people.view")
+    roles.require(request.user, "people.view")
     return Household.objects.visible_to(request.user).select_related("village", "unit")
 
 
@@ -90,7 +92,7 @@ def _reason(reason):
 
 @router.get("/person-categories")
 def categories(request, kind: str | None = None):
-    actions.require(request.user, "people.view")
+    roles.require(request.user, "people.view")
     qs = Category.objects.filter(active=True)
     if kind:
         qs = qs.filter(kind=kind)
@@ -102,7 +104,6 @@ def list_households(request, q: str | None = None, limit: Limit = 100, offset: O
     qs = _households(request)
     if q:
         qs = qs.filter(address__icontains=q)
-    limit = max(1, min(limit, 1000))
     results = [household_out(h, request.user) for h in qs[offset : offset + limit]]
     count = qs.count()
     actions.record_list_read(
@@ -170,7 +171,6 @@ def list_persons(
         qs = Person.find_by_national_id(national_id, qs)
     if whereabouts_unknown is not None:
         qs = qs.filter(whereabouts_unknown=whereabouts_unknown)
-    limit = max(1, min(limit, 1000))
     results = [person_summary(p, request.user) for p in qs[offset : offset + limit]]
     count = qs.count()
     actions.record_list_read(
@@ -257,7 +257,7 @@ def search_out(s, user):
 
 
 def _searches(request):
-    actions.require(request.user, "search.view")
+    roles.require(request.user, "search.view")
     return SearchRequest.objects.visible_to(request.user).select_related(
         "person", "person__unit", "person__registered_unit", "opened_unit", "found_by", "found_unit"
     )
@@ -269,7 +269,6 @@ def list_searches(request, status: str | None = "open", limit: Limit = 100, offs
     qs = _searches(request)
     if status:
         qs = qs.filter(status=status)
-    limit = max(1, min(limit, 1000))
     searches = list(qs[offset : offset + limit])
     count = qs.count()
     actions.record_list_read(
@@ -299,7 +298,7 @@ def get_search(request, pk: int):
 @router.post("/search-requests", response={201: dict})
 def create_search(request, payload: dict = BODY):
     """Whereabouts unknown: ``{"person": id, "note": …}`` flags the person and opens a city-wide search."""
-    actions.require(request.user, "search.open")
+    roles.require(request.user, "search.open")
     person_id = payload.get("person")
     person = (
         Person.objects.visible_to(request.user).filter(pk=person_id).first()
@@ -338,18 +337,18 @@ def notice_out(n):
 
 
 def _notices(request):
-    actions.require(request.user, "visits.view")
+    roles.require(request.user, "visits.view")
     return Notice.objects.visible_to(request.user).select_related("unit", "from_unit", "read_by")
 
 
 @router.get("/notices")
-def list_notices(request, unread: bool | None = None, limit: Limit = 100):
+def list_notices(request, unread: bool | None = None, limit: apitypes.limit(500) = 100):
     """Notices to the caller's units (a person lives in your beat; a searched person was found);
     ``unread=true`` gives only those not marked read."""
     qs = _notices(request)
     if unread:
         qs = qs.filter(read_at__isnull=True)
-    return [notice_out(n) for n in qs[: max(1, min(limit, 500))]]
+    return [notice_out(n) for n in apitypes.page(qs, limit)]
 
 
 @router.post("/notices/{pk}/read")

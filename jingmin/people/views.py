@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,13 +19,8 @@ from jingmin.people.models import Category, Household, Kind, Notice, Person, Sea
 from jingmin.people.national_id import mask
 
 
-def require(user, capability):
-    if not roles.can(user, capability):
-        raise PermissionDenied(_("You do not have permission to see this page."))
-
-
 def _persons(request):
-    require(request.user, "people.view")
+    roles.require_page(request.user, "people.view")
     return Person.objects.visible_to(request.user).select_related(
         "category", "unit", "registered_unit", "village", "village__district"
     )
@@ -139,7 +134,7 @@ def _initial(person):
 
 @login_required
 def person_form(request, pk=None):
-    require(request.user, "people.manage")
+    roles.require_page(request.user, "people.manage")
     person = get_object_or_404(_persons(request), pk=pk) if pk else None
     form = PersonForm(
         request.POST or None,
@@ -183,7 +178,7 @@ def person_missing(request, pk):
 
 @login_required
 def household_list(request):
-    require(request.user, "people.view")
+    roles.require_page(request.user, "people.view")
     qs = Household.objects.visible_to(request.user).select_related("village", "village__district")
     q = request.GET.get("q", "").strip()
     if q:
@@ -206,7 +201,7 @@ def household_list(request):
 
 @login_required
 def household_detail(request, pk):
-    require(request.user, "people.view")
+    roles.require_page(request.user, "people.view")
     household = get_object_or_404(
         Household.objects.visible_to(request.user).select_related("village", "unit"), pk=pk
     )
@@ -227,7 +222,7 @@ def household_detail(request, pk):
 
 @login_required
 def household_form(request, pk=None):
-    require(request.user, "people.manage")
+    roles.require_page(request.user, "people.manage")
     household = get_object_or_404(Household.objects.visible_to(request.user), pk=pk) if pk else None
     initial = {k: getattr(household, k) for k in ("address", "lat", "lon", "notes")} if household else {}
     form = HouseholdForm(request.POST or None, initial=initial)
@@ -256,7 +251,7 @@ def household_form(request, pk=None):
 
 @login_required
 def search_list(request):
-    require(request.user, "search.view")
+    roles.require_page(request.user, "search.view")
     status = request.GET.get("status", SearchStatus.OPEN)
     qs = SearchRequest.objects.visible_to(request.user).select_related(
         "person", "person__registered_unit", "opened_unit", "found_unit"
@@ -278,7 +273,7 @@ def search_list(request):
 
 @login_required
 def search_detail(request, pk):
-    require(request.user, "search.view")
+    roles.require_page(request.user, "search.view")
     search = get_object_or_404(
         SearchRequest.objects.visible_to(request.user).select_related(
             "person", "opened_unit", "found_unit", "found_by"
@@ -287,7 +282,7 @@ def search_detail(request, pk):
     )
     form = FoundForm(request.POST or None)
     if request.method == "POST":
-        require(request.user, "search.report_found")
+        roles.require_page(request.user, "search.report_found")
         if form.is_valid():
             try:
                 search_actions.report_found(acting_user=request.user, search=search, data=form.cleaned_data)
@@ -318,7 +313,7 @@ def search_detail(request, pk):
 @login_required
 def notice_list(request):
     """Notices to the user's units, unread first; each can be marked read."""
-    require(request.user, "visits.view")
+    roles.require_page(request.user, "visits.view")
     qs = Notice.objects.visible_to(request.user).select_related("unit", "from_unit", "read_by")
     show = request.GET.get("show", "unread")
     if show != "all":
@@ -329,7 +324,7 @@ def notice_list(request):
 @login_required
 @require_POST
 def notice_read(request, pk):
-    require(request.user, "visits.view")
+    roles.require_page(request.user, "visits.view")
     notice = get_object_or_404(Notice.objects.visible_to(request.user), pk=pk)
     notices.mark_notice_read(acting_user=request.user, notice=notice)
     messages.success(request, _("Notice marked read."))

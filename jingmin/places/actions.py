@@ -13,11 +13,6 @@ from jingmin.places.models import Category, Place, Risk
 FIELDS = ["name", "category", "risk", "description", "address", "lat", "lon", "active"]
 
 
-def require(user, capability):
-    if not roles.can(user, capability):
-        raise PermissionDenied(_("You do not have permission to do this."))
-
-
 def _category(value):
     if isinstance(value, Category):
         return value
@@ -65,7 +60,7 @@ def validate(user, data, place=None):
 
 @transaction.atomic
 def create_place(*, acting_user, data, photo=None, demo=False):
-    require(acting_user, "places.manage")
+    roles.require(acting_user, "places.manage")
     values = validate(acting_user, data)
     place = Place.objects.create(**values, photo=photo or "", created_by=acting_user, is_demo=demo)
     audit.record(
@@ -80,7 +75,7 @@ def create_place(*, acting_user, data, photo=None, demo=False):
 
 @transaction.atomic
 def update_place(*, acting_user, place, data, photo=None):
-    require(acting_user, "places.manage")
+    roles.require(acting_user, "places.manage")
     if not in_scope(acting_user, place.unit):
         raise PermissionDenied(_("This record is outside your jurisdiction."))
     merged = {

@@ -35,14 +35,14 @@ def place_out(p):
 
 
 def _places(request):
-    actions.require(request.user, "places.view")
+    roles.require(request.user, "places.view")
     return Place.objects.visible_to(request.user).select_related("category", "village", "unit")
 
 
 @router.get("/place-categories")
 def categories(request):
     """The categories of places with crime indicators (editable configuration)."""
-    actions.require(request.user, "places.view")
+    roles.require(request.user, "places.view")
     return [
         {"code": c.code, "name": str(c), "name_en": c.name_en} for c in Category.objects.filter(active=True)
     ]
@@ -61,7 +61,6 @@ def list_places(
 ):
     """Places with crime indicators in the caller's jurisdiction (filters: category, risk, unit, not visited for N days)."""
     qs = apply_place_filters(_places(request), locals())
-    limit = max(1, min(limit, 1000))
     return {"count": qs.count(), "results": [place_out(p) for p in qs[offset : offset + limit]]}
 
 
@@ -95,5 +94,5 @@ def create_place(request, payload: dict = BODY):
 def update_place(request, pk: int, payload: dict = BODY):
     place = get_object_or_404(_places(request), pk=pk)
     if not roles.can(request.user, "places.manage"):
-        actions.require(request.user, "places.manage")
+        roles.require(request.user, "places.manage")
     return place_out(actions.update_place(acting_user=request.user, place=place, data=payload))

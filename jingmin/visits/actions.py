@@ -30,11 +30,6 @@ from jingmin.visits.models import (
 MAX_VISIT_MINUTES = 480
 
 
-def require(user, capability):
-    if not roles.can(user, capability):
-        raise PermissionDenied(_("You do not have permission to do this."))
-
-
 def find_subject(model, value):
     """A person or place given as a record or its id (None when there is none); not scoped."""
     if value in (None, "") or isinstance(value, model):
@@ -162,7 +157,7 @@ def _group_notice(value, method, when, config, errors):
 @transaction.atomic
 def log_visit(*, acting_user, data, demo=False):
     """Record a visit and close the subject's open plans whose period has begun by then."""
-    require(acting_user, "visits.log")
+    roles.require(acting_user, "visits.log")
     values = validate_visit(acting_user, data)
     mismatch = values.pop("registration_mismatch")
     details = values.pop("registration_details")
@@ -239,7 +234,7 @@ def _registration_notice(visit, subject, details, demo):
 @transaction.atomic
 def send_registration_notice(*, acting_user, notice, at=None):
     """The station chief sends the notice to the household registration office."""
-    require(acting_user, "visits.send_registration_notice")
+    roles.require(acting_user, "visits.send_registration_notice")
     if not RegistrationNotice.objects.visible_to(acting_user).filter(pk=notice.pk).exists() or not in_scope(
         acting_user, notice.station
     ):

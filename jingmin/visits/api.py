@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from ninja import Body, Router
 
 from jingmin.apitypes import Limit, Offset
+from jingmin.org import roles
 from jingmin.visits import actions
 from jingmin.visits.models import (
     Config,
@@ -39,7 +40,7 @@ def visit_out(v):
 
 
 def _visits(request):
-    actions.require(request.user, "visits.view")
+    roles.require(request.user, "visits.view")
     return Visit.objects.visible_to(request.user).select_related(
         "unit", "officer", "person", "place", "registration_notice"
     )
@@ -54,16 +55,15 @@ def list_visits(
         qs = qs.filter(person_id=person)
     if place:
         qs = qs.filter(place_id=place)
-    limit = max(1, min(limit, 1000))
     return {"count": qs.count(), "results": [visit_out(v) for v in qs[offset : offset + limit]]}
 
 
 @router.get("/visits/due")
 def visits_due(request, limit: Limit = 500):
     """The caller's due and overdue visits, one per person or place, overdue first."""
-    actions.require(request.user, "visits.view")
+    roles.require(request.user, "visits.view")
     today = timezone.localdate()
-    items = due_list(request.user, today, limit=max(1, min(limit, 5000)))
+    items = due_list(request.user, today, limit=limit)
     return {
         "date": today.isoformat(),
         "count": len(items),
@@ -90,7 +90,7 @@ def visits_due(request, limit: Limit = 500):
 def visit_hours(request):
     """Visit hours this month of each beat officer of the caller's jurisdiction, against the monthly
     figure (configuration, 16 h by default). Supervisors only."""
-    actions.require(request.user, "visits.view_hours")
+    roles.require(request.user, "visits.view_hours")
     from jingmin.visits.hours import beat_officer_hours, month_start
 
     rows = beat_officer_hours(request.user)
@@ -150,7 +150,7 @@ def registration_out(n):
 
 
 def _registration_notices(request):
-    actions.require(request.user, "visits.registration_notices")
+    roles.require(request.user, "visits.registration_notices")
     return RegistrationNotice.objects.visible_to(request.user).select_related(
         "unit", "station", "officer", "village", "sent_by"
     )
@@ -165,7 +165,6 @@ def list_registration_notices(request, status: str | None = None, limit: Limit =
         if status not in RegistrationStatus.values:
             raise ValidationError({"status": _("Unknown status: %(status)s") % {"status": status}})
         qs = qs.filter(status=status)
-    limit = max(1, min(limit, 1000))
     return {"count": qs.count(), "results": [registration_out(n) for n in qs[offset : offset + limit]]}
 
 

@@ -21,15 +21,10 @@ from jingmin.visits.route import suggest
 from jingmin.visits.schedule import due_list
 
 
-def require(user, capability):
-    if not roles.can(user, capability):
-        raise PermissionDenied(_("You do not have permission to see this page."))
-
-
 @login_required
 def today(request):
     """My beat today: due and overdue visits in a suggested order, notices, overdue reports."""
-    require(request.user, "visits.view")
+    roles.require_page(request.user, "visits.view")
     day = timezone.localdate()
     items = due_list(request.user, day)
     config = Config.get()
@@ -79,7 +74,7 @@ def today(request):
 @login_required
 def log_visit(request):
     """Log a visit from a phone: one screen, the subject chosen from the due list."""
-    require(request.user, "visits.log")
+    roles.require_page(request.user, "visits.log")
     source = request.POST if request.method == "POST" else request.GET
     subject = None
     if source.get("person"):
@@ -106,7 +101,7 @@ def log_visit(request):
 
 @login_required
 def visit_list(request):
-    require(request.user, "visits.view")
+    roles.require_page(request.user, "visits.view")
     visits = Visit.objects.visible_to(request.user).select_related("officer", "person", "place", "unit")[:300]
     return render(request, "visits/visit_list.html", {"visits": visits})
 
@@ -115,7 +110,7 @@ def visit_list(request):
 
 
 def _registration_notices(request):
-    require(request.user, "visits.registration_notices")
+    roles.require_page(request.user, "visits.registration_notices")
     return RegistrationNotice.objects.visible_to(request.user).select_related(
         "unit", "station", "officer", "person", "place", "village", "village__district", "visit", "sent_by"
     )

@@ -10,11 +10,12 @@ from django.utils.translation import gettext_lazy
 
 from jingmin.audit import log as audit
 from jingmin.geo.locate import locate_values
+from jingmin.org import roles
 from jingmin.org.fields import BIGINT_MAX
 from jingmin.org.models import Unit
 from jingmin.org.scoping import in_scope, user_unit
 from jingmin.people import national_id
-from jingmin.people.actions.notices import require, residence_notice
+from jingmin.people.actions.notices import residence_notice
 from jingmin.people.models import Category, Config, Household, Kind, Person
 from jingmin.people.signals import person_moved
 from jingmin.people.window import ImpossibleDates, visit_window
@@ -180,7 +181,7 @@ def _apply(person, values):
 
 @transaction.atomic
 def create_person(*, acting_user, data, demo=False):
-    require(acting_user, "people.manage")
+    roles.require(acting_user, "people.manage")
     values = validate_person(acting_user, data)
     person = Person(created_by=acting_user, is_demo=demo)
     _apply(person, values)
@@ -211,7 +212,7 @@ def _same(value):
 
 @transaction.atomic
 def update_person(*, acting_user, person, data):
-    require(acting_user, "people.manage")
+    roles.require(acting_user, "people.manage")
     if not Person.objects.visible_to(acting_user).filter(pk=person.pk).exists():
         raise PermissionDenied(_("This record is outside your jurisdiction."))
     current = {
@@ -266,7 +267,7 @@ def validate_household(user, data):
 
 @transaction.atomic
 def create_household(*, acting_user, data, demo=False):
-    require(acting_user, "people.manage")
+    roles.require(acting_user, "people.manage")
     values = validate_household(acting_user, data)
     household = Household.objects.create(**values, created_by=acting_user, is_demo=demo)
     audit.record("people.create_household", actor=acting_user, obj=household, unit=household.unit)
@@ -275,7 +276,7 @@ def create_household(*, acting_user, data, demo=False):
 
 @transaction.atomic
 def update_household(*, acting_user, household, data):
-    require(acting_user, "people.manage")
+    roles.require(acting_user, "people.manage")
     if not in_scope(acting_user, household.unit):
         raise PermissionDenied(_("This record is outside your jurisdiction."))
     merged = {
@@ -324,6 +325,11 @@ def record_list_read(*, acting_user, what, ids, count, filters=None):
 MAP_READ_SECONDS = 60
 """The map's person points are audited at most once per user, jurisdiction and minute in each process."""
 _map_reads = {}
+
+
+def forget_map_reads():
+    """Start the map-read throttle afresh (a new process starts without it; tests start each one so)."""
+    _map_reads.clear()
 
 
 def record_map_read(*, acting_user, body, bbox, zoom, scope, now):

@@ -10,11 +10,6 @@ from jingmin.org import roles
 from jingmin.people.models import Notice, NoticeKind
 
 
-def require(user, capability):
-    if not roles.can(user, capability):
-        raise PermissionDenied(_("You do not have permission to do this."))
-
-
 def send_notice(*, unit, kind, person, text, from_unit=None, search_request=None):
     """A notice to ``unit``; part of the write that caused it: call it inside that write's transaction,
     whose audit event covers it (it records none of its own)."""
@@ -43,7 +38,7 @@ def residence_notice(person):
 def mark_notice_read(*, acting_user, notice):
     """Mark a notice to the user's unit (or a unit below it) read. Marking it again changes nothing and
     writes no audit event."""
-    require(acting_user, "visits.view")
+    roles.require(acting_user, "visits.view")
     if not Notice.objects.visible_to(acting_user).filter(pk=notice.pk).exists():
         raise PermissionDenied(_("This notice is outside your jurisdiction."))
     notice = Notice.objects.select_for_update().get(pk=notice.pk)

@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 
 from jingmin.audit import log as audit
 from jingmin.geo.locate import locate_values
+from jingmin.org import roles
 from jingmin.org.dates import past_time
 from jingmin.org.models import Unit
 from jingmin.org.scoping import in_scope, user_unit
-from jingmin.people.actions.notices import require, send_notice
+from jingmin.people.actions.notices import send_notice
 from jingmin.people.models import NoticeKind, Person, SearchRequest, SearchStatus
 from jingmin.people.signals import person_moved
 
@@ -24,7 +25,7 @@ def bureau_of(unit):
 @transaction.atomic
 def open_search(*, acting_user, person, note="", demo=False, at=None):
     """Whereabouts unknown (行方不明): flag the person and ask the bureau for a city-wide search."""
-    require(acting_user, "search.open")
+    roles.require(acting_user, "search.open")
     if not Person.objects.visible_to(acting_user).filter(pk=person.pk).exists() or not (
         in_scope(acting_user, person.unit) or in_scope(acting_user, person.registered_unit)
     ):
@@ -56,7 +57,7 @@ def open_search(*, acting_user, person, note="", demo=False, at=None):
 def report_found(*, acting_user, search, data):
     """Any officer of the city who meets the person reports where, when and by whom; the registered-
     address unit is notified, and when the person lives there, that unit takes over the visits."""
-    require(acting_user, "search.report_found")
+    roles.require(acting_user, "search.report_found")
     if not SearchRequest.objects.visible_to(acting_user).filter(pk=search.pk).exists():
         raise PermissionDenied(_("This search request is outside your jurisdiction."))
     errors = {}
@@ -130,7 +131,7 @@ def report_found(*, acting_user, search, data):
 
 @transaction.atomic
 def withdraw_search(*, acting_user, search, reason=""):
-    require(acting_user, "search.open")
+    roles.require(acting_user, "search.open")
     if not in_scope(acting_user, search.opened_unit) and not in_scope(
         acting_user, search.person.registered_unit
     ):

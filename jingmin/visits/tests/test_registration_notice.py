@@ -199,7 +199,7 @@ def test_chief_prints_and_sends_from_the_page(client, w, notice):
     assert 'id="registration-open"' in today.content.decode()
     waiting = today.context["registration_open"]
     page = client.get(f"/visits/registration-notices/{notice.pk}/").content.decode()
-    assert "places/s1.css" in page and 'class="printsheet"' in page and "標示為已送戶政事務所" in page
+    assert "places/registers.css" in page and 'class="printsheet"' in page and "標示為已送戶政事務所" in page
     r = client.post(f"/visits/registration-notices/{notice.pk}/")
     assert r.status_code == 302
     notice.refresh_from_db()
