@@ -112,14 +112,22 @@ def acknowledge_intel(*, acting_user, report, at=None):
     return report
 
 
+def assignable_officers(report):
+    """The users a report may be assigned to: active police officers of its station (never a community
+    partner or liaison, who have a unit too)."""
+    from jingmin.org.models import Officer
+
+    police = Officer.objects.police().filter(unit__path__startswith=report.station.path)
+    return get_user_model().objects.filter(officer__in=police).order_by("username")
+
+
 @transaction.atomic
 def assign_intel(*, acting_user, report, officer, at=None):
     _handle(acting_user, report)
     _transition(report, {IntelStatus.SUBMITTED, IntelStatus.ACKNOWLEDGED}, _("assigned"))
     if not isinstance(officer, get_user_model()):
         officer = get_user_model().objects.filter(username=officer).first()
-    officer_unit = user_unit(officer) if officer is not None else None
-    if officer_unit is None or not officer_unit.path.startswith(report.station.path):
+    if officer is None or not assignable_officers(report).filter(pk=officer.pk).exists():
         raise ValidationError({"assigned_to": _("Choose an officer of the station.")})
     now = at or timezone.now()
     report.status = IntelStatus.ASSIGNED

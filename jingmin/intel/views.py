@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -52,13 +51,6 @@ def intel_create(request):
     return render(request, "intel/form.html", {"form": form})
 
 
-def _station_officers(report):
-    User = get_user_model()
-    return User.objects.filter(officer__unit__path__startswith=report.station.path, is_active=True).order_by(
-        "username"
-    )
-
-
 @login_required
 def intel_detail(request, pk):
     roles.require_page(request.user, "intel.view")
@@ -71,7 +63,7 @@ def intel_detail(request, pk):
     can_handle = roles.can(request.user, "intel.handle")
     assign = AssignForm(request.POST if request.POST.get("action") == "assign" else None)
     assign.fields["assigned_to"].choices = [
-        (u.username, u.get_full_name() or u.username) for u in _station_officers(report)
+        (u.username, u.get_full_name() or u.username) for u in actions.assignable_officers(report)
     ]
     forward = ForwardForm(request.POST if request.POST.get("action") == "forward" else None)
     close = CloseForm(request.POST if request.POST.get("action") == "close" else None)

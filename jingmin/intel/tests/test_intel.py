@@ -121,3 +121,21 @@ def test_bad_report_input(client, w):
     assert r.status_code == 422
     assert {e["field"] for e in r.json()["errors"]} == {"kind", "urgency", "text", "lat"}
     assert IntelReport.objects.count() == before
+
+
+def test_only_police_officers_of_the_station_can_be_assigned(client, w):
+    """A community partner (里長) has a profile in the station but is no officer: not offered, refused."""
+    chief = w.inside["station_chief"]
+    report = actions.file_intel(
+        acting_user=w.inside["beat_officer"], data={"kind": "fraud", "urgency": "normal", "text": "可疑車手"}
+    )
+    offered = set(actions.assignable_officers(report).values_list("username", flat=True))
+    assert w.inside["beat_officer"].username in offered
+    assert w.inside["community_partner"].username not in offered
+    client.force_login(chief)
+    page = client.get(f"/visits/intel/{report.pk}/")
+    choices = [value for value, _label in page.context["assign"].fields["assigned_to"].choices]
+    assert w.inside["community_partner"].username not in choices
+    with pytest.raises(ValidationError) as exc:
+        actions.assign_intel(acting_user=chief, report=report, officer=w.inside["community_partner"])
+    assert "assigned_to" in exc.value.message_dict
