@@ -36,6 +36,24 @@ class OfficerHours:
         return min(100, round(100 * self.minutes / (self.target_hours * 60))) if self.target_hours else 100
 
 
+def hours_chart(rows):
+    """Chart spec of the rows: each beat officer's hours this month against the target line."""
+    from django.utils.translation import gettext as _
+
+    from jingmin.org.charts import series
+
+    target = rows[0].target_hours if rows else 0
+    return series(
+        "visit-hours",
+        _("Visit hours this month per beat officer"),
+        labels=[str(r.officer) for r in rows],
+        datasets=[(_("hours"), [r.hours for r in rows])],
+        unit=_("h"),
+        target=(target, _("target: %(n)s h") % {"n": target}),
+        label_header=_("officer"),
+    )
+
+
 def month_start(now=None):
     local = timezone.localtime(now or timezone.now())
     return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)

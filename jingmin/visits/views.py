@@ -15,7 +15,7 @@ from jingmin.places.models import Place
 from jingmin.today import panels_for as today_panels
 from jingmin.visits import actions
 from jingmin.visits.forms import VisitForm
-from jingmin.visits.hours import beat_officer_hours
+from jingmin.visits.hours import beat_officer_hours, hours_chart
 from jingmin.visits.models import Config, RegistrationNotice, RegistrationStatus, Visit
 from jingmin.visits.route import suggest
 from jingmin.visits.schedule import due_list
@@ -39,6 +39,7 @@ def today(request):
         {"lat": i.lat, "lon": i.lon, "name": str(i.subject), "order": None, "overdue": i.overdue}
         for i in rest
     ]
+    hours = beat_officer_hours(request.user)
     return render(
         request,
         "visits/today.html",
@@ -60,7 +61,8 @@ def today(request):
             .count(),
             "can_log": roles.can(request.user, "visits.log"),
             "can_registration": roles.can(request.user, "visits.registration_notices"),
-            "hours": beat_officer_hours(request.user),
+            "hours": hours,
+            "hours_chart": hours_chart(hours) if hours else None,
             "registration_open": RegistrationNotice.objects.visible_to(request.user)
             .filter(status=RegistrationStatus.OPEN)
             .count()

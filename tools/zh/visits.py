@@ -97,3 +97,11 @@ PLURALS = {
     "The written notice of a group meeting must be given at least %(n)s day before it (on %(latest)s at the latest).": "座談會之書面通知應至少於 %(n)s 日前送達（最遲 %(latest)s）。",
     "A group meeting needs written notice given at least %(n)s day before it.": "座談會應於 %(n)s 日前以書面通知。",
 }
+
+ZH.update(
+    {
+        "Visit hours this month per beat officer": "本月各警勤區員警查訪時數",
+        "h": "小時",
+        "target: %(n)s h": "目標：%(n)s 小時",
+    }
+)

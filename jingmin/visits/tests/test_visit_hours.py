@@ -55,6 +55,8 @@ def test_target_is_editable_and_shown_on_the_chiefs_day_page(client, w):
     client.force_login(w.inside["station_chief"])
     html = client.get("/visits/today/").content.decode()
     assert 'id="visit-hours"' in html and "16" in html and "警勤區員警甲" in html
+    chart = client.get("/visits/today/").context["hours_chart"]  # hours per officer against the 16 h line
+    assert chart.target[0] == 16 and "警勤區員警甲" in chart.labels and 'id="chart-visit-hours"' in html
     config = Config.get()
     config.monthly_visit_hours = 1000
     config.save()
