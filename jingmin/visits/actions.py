@@ -55,14 +55,16 @@ def validate_visit(user, data):
         errors["person"] = [_("Choose one person or one place.")]
     subject = person or place
     if subject is not None and not errors:
+        # out of the caller's sight answers exactly like missing (no oracle); a person the caller may see
+        # but who is visited by another beat is named as such
         if person is not None and (
             person.purged_at or not Person.objects.visible_to(user).filter(pk=person.pk).exists()
         ):
-            errors["person"] = [_("This person is outside your beat.")]
+            errors["person"] = [_("Unknown person.")]
         elif person is not None and not in_scope(user, person.unit):
             errors["person"] = [_("This person is outside your beat.")]
         elif place is not None and not in_scope(user, place.unit):
-            errors["place"] = [_("This place is outside your beat.")]
+            errors["place"] = [_("Unknown place.")]
     method = data.get("method") or Method.ONSITE
     if method not in Method.values:
         errors["method"] = [_("Unknown method: %(method)s") % {"method": method}]

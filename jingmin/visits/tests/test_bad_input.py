@@ -10,6 +10,7 @@ from jingmin.intel.models import IntelReport
 from jingmin.people.models import Household, Person, SearchRequest
 from jingmin.people.testing import make_person, new_id
 from jingmin.places.models import Place
+from jingmin.places.testing import make_place
 from jingmin.test import point_in
 from jingmin.visits.models import Visit
 
@@ -112,14 +113,31 @@ def test_visit_for_a_person_outside_the_beat(client, w):
         {"person": other.pk, "visited_at": timezone.now().isoformat(), "arranged": True},
     )
     assert r.status_code == 422
-    assert fields(r)["person"] == "This person is outside your beat."
+    assert fields(r)["person"] == "Unknown person."  # out of sight: the answer of a missing id
     r = post(
         client,
         "/api/v1/visits",
         {"person": other.pk, "visited_at": timezone.now().isoformat(), "arranged": True},
         "zh-hant",
     )
-    assert fields(r)["person"] == "此人不在您的警勤區內。"
+    assert fields(r)["person"] == "未知的對象。"
+    assert snapshot() == before
+
+
+def test_out_of_sight_answers_like_missing(client, w):
+    """A person or place of another precinct gets the very answer of an id that does not exist."""
+    person = make_person(w.outside["station_chief"], w.other_beat)
+    place = Place.objects.filter(unit__path__startswith=w.other_precinct.path).first() or make_place(
+        w.outside["station_chief"], w.other_beat
+    )
+    client.force_login(w.inside["beat_officer"])
+    before = snapshot()
+    when = timezone.now().isoformat()
+    for field, hidden in (("person", person.pk), ("place", place.pk)):
+        seen = post(client, "/api/v1/visits", {field: hidden, "visited_at": when, "arranged": True})
+        missing = post(client, "/api/v1/visits", {field: 99_999_999, "visited_at": when, "arranged": True})
+        assert seen.status_code == missing.status_code == 422
+        assert seen.json() == missing.json(), field
     assert snapshot() == before
 
 
