@@ -326,6 +326,8 @@ MESSAGING = {
     "PARALLEL_DRAINS": int(os.environ.get("JINGMIN_MESSAGING_PARALLEL_DRAINS", "2")),
     "DRAIN_SECONDS": float(os.environ.get("JINGMIN_MESSAGING_DRAIN_SECONDS", "240")),
     "MAX_IMAGE_BYTES": int(os.environ.get("JINGMIN_MESSAGING_MAX_IMAGE_BYTES", str(10 * 1024 * 1024))),
+    # a LINE webhook body larger than this is refused (413) before it is read or its signature checked
+    "WEBHOOK_MAX_BYTES": int(os.environ.get("JINGMIN_LINE_WEBHOOK_MAX_BYTES", str(1024 * 1024))),
 }
 
 EMAIL_BACKEND = os.environ.get("JINGMIN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -6,7 +6,7 @@ import mimetypes
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -34,7 +34,7 @@ from jingmin.messaging.models import (
     RetentionSettings,
     Tip,
 )
-from jingmin.messaging.transports.line import parse_events, verify_signature
+from jingmin.messaging.transports.line import parse_body, verify_signature
 from jingmin.org import roles, workers
 from jingmin.org.scoping import user_unit
 
@@ -584,17 +584,27 @@ def line_webhook(request, slug):
     channel = Channel.objects.filter(slug=slug, transport=Channel.Transport.LINE, is_active=True).first()
     if channel is None:
         return JsonResponse({"detail": "unknown channel"}, status=404)
-    body = request.body
+    limit = delivery.cfg("WEBHOOK_MAX_BYTES")
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > limit:
+        logger.warning("LINE webhook %s: %s-byte body refused unread (limit %s)", slug, declared, limit)
+        return JsonResponse({"detail": "body too large"}, status=413)
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        return JsonResponse({"detail": "body too large"}, status=413)
+    if len(body) > limit:
+        return JsonResponse({"detail": "body too large"}, status=413)
     if not verify_signature(channel.line_channel_secret, body, request.headers.get("x-line-signature")):
         logger.warning(
             "LINE webhook %s: bad or missing signature from %s", slug, request.META.get("REMOTE_ADDR")
         )
         return JsonResponse({"detail": "invalid signature"}, status=401)
     try:
-        events = parse_events(body)
-        import json
-
-        destination = json.loads(body).get("destination", "")
+        destination, events = parse_body(body)
     except ValueError as exc:
         logger.warning("LINE webhook %s: rejected body: %s", slug, exc)
         return JsonResponse({"detail": str(exc)}, status=400)

@@ -15,3 +15,5 @@ ZH = {
     "No sign-in is locked now.": "目前沒有鎖定的登入。",
     "The upload is malformed (multipart body without a boundary).": "上傳內容格式錯誤（multipart 主體缺少分隔界線 boundary）。",
 }
+
+ZH.update({"The request body is too large.": "請求內容過大。"})

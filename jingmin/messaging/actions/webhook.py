@@ -5,13 +5,14 @@ import json
 import logging
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 
 from jingmin.audit import log as audit
 from jingmin.messaging import campaigns, delivery
 from jingmin.messaging.actions.contacts import remove_contact_at_request
 from jingmin.messaging.actions.tips import new_tracking_code
 from jingmin.messaging.models import Contact, Tip, WebhookEvent
+from jingmin.messaging.transports.line import event_problem
 
 logger = logging.getLogger("jingmin.messaging")
 
@@ -43,8 +44,13 @@ def receive_line_events(*, channel, events, destination=""):
 
     Returns counters. A malformed event is logged and skipped; it never fails the others.
     """
-    counts = {"received": len(events), "new": 0, "duplicate": 0, "skipped": 0}
+    counts = {"received": len(events), "new": 0, "duplicate": 0, "skipped": 0, "rejected": 0}
     for event in events:
+        problem = event_problem(event)
+        if problem is not None:
+            _reject(channel, event, problem)
+            counts["rejected"] += 1
+            continue
         event_id = str(event.get("webhookEventId") or "")[:80]
         if not event_id:
             event_id = "sha256:" + hashlib.sha256(json.dumps(event, sort_keys=True).encode()).hexdigest()[:64]
@@ -67,10 +73,30 @@ def receive_line_events(*, channel, events, destination=""):
                 counts["new"] += 1
         except IntegrityError:  # the same event arriving twice at the same moment
             counts["duplicate"] += 1
-        except (KeyError, TypeError, ValueError, AttributeError, ValidationError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError, ValidationError, DatabaseError) as exc:
             logger.warning("LINE webhook %s: event %s skipped: %s", channel.slug, event_id, exc)
             counts["skipped"] += 1
     return counts
+
+
+def _reject(channel, event, problem):
+    """Keep a record of an event that could not be taken (its kind and why, nothing of its content)."""
+    raw = json.dumps(event, sort_keys=True, default=str, ensure_ascii=True)
+    event_id = "rejected:" + hashlib.sha256(raw.encode()).hexdigest()[:60]
+    kind = event.get("type") if isinstance(event, dict) and isinstance(event.get("type"), str) else "-"
+    logger.warning("LINE webhook %s: event rejected: %s", channel.slug, problem)
+    try:
+        with transaction.atomic():
+            WebhookEvent.objects.get_or_create(
+                channel=channel,
+                event_id=event_id,
+                defaults={
+                    "type": "rejected",
+                    "payload": {"problem": problem, "type": kind.replace("\x00", "")[:40]},
+                },
+            )
+    except DatabaseError as exc:  # the record of a rejection must not fail the other events either
+        logger.warning("LINE webhook %s: rejection not recorded: %s", channel.slug, exc)
 
 
 def _source_contact(channel, kind, line_id, create=True):

@@ -111,10 +111,33 @@ def test_parse_events_accepts_verification_request() -> None:
         b'{"destination": "U1"}',
         b'{"destination": "U1", "events": {}}',
         b'{"destination": 5, "events": []}',
-        b'{"destination": "U1", "events": [1]}',
-        b'{"destination": "U1", "events": [{"no": "type"}]}',
+        b'{"destination": NaN, "events": []}',
     ],
 )
 def test_parse_events_rejects_malformed_bodies(body: bytes) -> None:
     with pytest.raises(ValueError):
         parse_events(body)
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        1,
+        {"no": "type"},
+        {"type": "message", "x": float("nan")},
+        {"type": "message", "t": "a\x00b"},
+        {"type": "x", "k\x00": 1},
+    ],
+)
+def test_a_bad_event_is_named_alone(event) -> None:
+    """One bad event is found by itself (the body's other events stay good)."""
+    from jingmin.messaging.transports.line import NotJSONValue, event_problem, parse_body
+
+    if isinstance(event, dict) and "x" in event:
+        event = {"type": "message", "x": NotJSONValue("NaN")}
+    assert event_problem(event) is not None
+    assert event_problem({"type": "follow", "source": {"type": "user", "userId": "U1"}}) is None
+    _destination, events = parse_body(
+        b'{"destination": "U1", "events": [{"type": "a", "n": Infinity}, {"type": "b"}]}'
+    )
+    assert [event_problem(e) is None for e in events] == [False, True]

@@ -95,7 +95,7 @@ def test_get_is_not_allowed(client, channel):
         b"not json at all",
         b"[1, 2, 3]",
         b'{"events": []}',
-        b'{"destination": "x", "events": [42]}',
+        b'{"destination": NaN, "events": []}',
         b"\xff\xfe",
     ],
 )
@@ -244,3 +244,58 @@ def test_resident_can_ask_to_be_removed(client, channel):
     assert friend.status == "removed"
     assert friend.address == ""
     assert not Tip.objects.filter(channel=channel).exists()
+
+
+# -------------------------------------------------------------------- bodies that are signed but bad
+
+
+def raw_signed_post(client, slug, raw, content_type="application/json"):
+    from jingmin.messaging.transports.line import compute_signature
+
+    return client.post(
+        f"/hooks/line/{slug}",
+        data=raw,
+        content_type=content_type,
+        HTTP_X_LINE_SIGNATURE=compute_signature(SECRET, raw),
+    )
+
+
+@pytest.mark.parametrize(
+    "bad,content_type",
+    [
+        ("NaN", "application/json"),
+        ("Infinity", "text/plain"),
+        ('"a\\u0000b"', "text/plain"),
+    ],
+)
+def test_a_bad_event_is_rejected_alone_and_the_others_are_taken(client, channel, bad, content_type):
+    good_before, good_after = event("follow", 1, user_src()), event("follow", 3, user_src(fake_user_id("x")))
+    middle = json.dumps(event("message", 2, user_src())).replace('"mode": "active"', f'"mode": {bad}')
+    events = ", ".join([json.dumps(good_before), middle, json.dumps(good_after)])
+    raw = f'{{"destination": "{BOT}", "events": [{events}]}}'.encode()
+    response = raw_signed_post(client, channel.slug, raw, content_type)
+    assert response.status_code == 200, response.content
+    counts = response.json()
+    assert (counts["received"], counts["new"], counts["rejected"]) == (3, 2, 1)
+    assert WebhookEvent.objects.filter(type="follow").count() == 2
+    rejected = WebhookEvent.objects.get(type="rejected")
+    assert rejected.payload["type"] == "message" and rejected.payload["problem"]
+    again = raw_signed_post(client, channel.slug, raw, content_type)  # LINE redelivers: nothing doubles
+    assert again.json()["new"] == 0 and WebhookEvent.objects.filter(type="rejected").count() == 1
+
+
+def test_an_oversize_body_is_refused_before_it_is_read(client, channel, settings, caplog):
+    settings.MESSAGING = {**settings.MESSAGING, "WEBHOOK_MAX_BYTES": 1000}
+    raw = json.dumps(body(*[event("follow", n, user_src()) for n in range(40)])).encode()
+    assert len(raw) > 1000
+    response = raw_signed_post(client, channel.slug, raw)
+    assert response.status_code == 413 and response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "body too large"}
+    assert not WebhookEvent.objects.exists()
+    assert "Traceback" not in caplog.text
+
+
+def test_a_five_megabyte_body_gets_json_not_a_page(client, channel):
+    raw = b'{"destination": "x", "events": [], "pad": "' + b"a" * (5 * 1024 * 1024) + b'"}'
+    response = raw_signed_post(client, channel.slug, raw)
+    assert response.status_code == 413 and response.json()["detail"] == "body too large"

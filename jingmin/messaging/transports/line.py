@@ -227,21 +227,52 @@ def parse_events(body: bytes) -> list[dict[str, Any]]:
     ``events`` list of objects (LINE's verification request has an empty list).
     Raises :class:`ValueError` otherwise.
     """
+    return parse_body(body)[1]
+
+
+class NotJSONValue(str):
+    """``NaN``, ``Infinity`` or ``-Infinity`` where JSON allows none (Python's parser would take them)."""
+
+
+def event_problem(event):
+    """Why one webhook event cannot be stored and acted on (None when it can): not an object with a
+    ``type``, a NaN/Infinity number, or a NUL character (which PostgreSQL's JSON refuses)."""
+    if not isinstance(event, dict) or not isinstance(event.get("type"), str):
+        return "not an object with a 'type'"
+    stack = [event]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, NotJSONValue):
+            return f"holds {value}, which JSON does not allow"
+        if isinstance(value, str) and "\x00" in value:
+            return "holds a NUL character"
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if "\x00" in key:
+                    return "holds a NUL character"
+                stack.append(item)
+        elif isinstance(value, list):
+            stack.extend(value)
+    return None
+
+
+def parse_body(body: bytes):
+    """(destination, events) of a webhook body. The body as a whole must be a JSON object with a string
+    ``destination`` and an ``events`` list (else :class:`ValueError`); each event is checked on its own
+    (:func:`event_problem`), so one bad event never drops the others."""
     try:
-        data = json.loads(body)
+        data = json.loads(body, parse_constant=NotJSONValue)
     except (UnicodeDecodeError, json.JSONDecodeError, TypeError) as exc:
         raise ValueError(f"webhook body is not valid JSON: {exc}") from exc
     if not isinstance(data, dict):
         raise ValueError("webhook body must be a JSON object")
-    if not isinstance(data.get("destination"), str):
+    destination = data.get("destination")
+    if not isinstance(destination, str) or event_problem({"type": "-", "d": destination}):
         raise ValueError("webhook body has no 'destination' string")
     events = data.get("events")
     if not isinstance(events, list):
         raise ValueError("webhook body has no 'events' list")
-    for i, event in enumerate(events):
-        if not isinstance(event, dict) or not isinstance(event.get("type"), str):
-            raise ValueError(f"webhook event {i} is not an object with a 'type'")
-    return events
+    return destination, events
 
 
 # ---------------------------------------------------------------------------
