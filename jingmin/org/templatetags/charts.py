@@ -8,7 +8,8 @@ register = template.Library()
 
 @register.inclusion_tag("_chart.html")
 def chart(spec):
-    return {"spec": spec, "data": spec.as_json(), "rows": spec.rows()}
+    # the data's element id is its own, so a page may use the chart's id for something else
+    return {"spec": spec, "data": spec.as_json(), "rows": spec.rows(), "data_id": f"chart-data-{spec.id}"}
 
 
 @register.inclusion_tag("_chart_scripts.html")

@@ -27,7 +27,7 @@
   }
 
   function draw(figure) {
-    var spec = JSON.parse(document.getElementById(figure.dataset.chart).textContent);
+    var spec = JSON.parse(document.getElementById("chart-data-" + figure.dataset.chart).textContent);
     var canvas = figure.querySelector("canvas");
     var stacked = spec.kind === "stacked";
     var datasets = spec.datasets.map(function (d, i) {
