@@ -43,3 +43,30 @@ def test_home_lists_tasks_with_links(client, w):
     client.force_login(w.inside["community_partner"])
     partner = client.get("/").context["tasks"]
     assert not [t for t in partner if "/analytics/" in t.url]
+
+
+def test_beat_officer_home_lists_overdue_and_due_visits_first(client, w):
+    from jingmin.visits.schedule import due_list
+
+    client.force_login(w.inside["beat_officer"])
+    tasks = client.get("/").context["tasks"]
+    due = due_list(w.inside["beat_officer"])
+    overdue = sum(1 for i in due if i.overdue)
+    shown = {t.url: t for t in tasks if t.url == "/visits/today/"}
+    if overdue:
+        assert tasks[0].level == "overdue"
+    assert sum(t.count for t in tasks if t.url == "/visits/today/") == len(due)
+    assert not shown or all(t.count > 0 for t in shown.values())
+
+
+def test_tips_and_approvals_reach_the_chief_only(client, w):
+    from jingmin.messaging.models import Tip
+
+    client.force_login(w.inside["station_chief"])
+    tasks = client.get("/").context["tasks"]
+    new_tips = Tip.objects.visible_to(w.inside["station_chief"]).filter(status="new").count()
+    assert sum(t.count for t in tasks if "/messaging/tips/" in t.url) == new_tips
+    client.force_login(w.inside["community_partner"])
+    assert not [
+        t for t in client.get("/").context["tasks"] if "/messaging/tips/" in t.url or "/visits/" in t.url
+    ]

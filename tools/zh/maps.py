@@ -72,3 +72,14 @@ ZH.update(
         "Today": "今日",
     }
 )
+
+PLURALS.update(
+    {
+        "%(n)s new tip to read": "%(n)s 則新線報待閱",
+        "%(n)s campaign waiting for your approval": "%(n)s 則訊息待您核准",
+        "%(n)s visit overdue": "%(n)s 件查訪逾期",
+        "%(n)s visit due": "%(n)s 件應查訪",
+        "%(n)s unread notice": "%(n)s 則未讀通報",
+        "%(n)s open search request": "%(n)s 件協尋中",
+    }
+)

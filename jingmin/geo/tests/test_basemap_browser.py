@@ -16,6 +16,7 @@ MAPS = [
     ("demo-chief", "/places/map/", "#emap"),
     ("demo-chief", "/places/new/", "#pick-map"),
     ("demo-chief", "/people/households/new/", "#pick-map"),
+    ("demo-beat", "/visits/intel/new/", "#pick-map"),
     ("demo-precinct", "/analytics/hotspots/?unit=TNPD-P05&start=2000-01-01", "#layer-map"),
 ]
 
@@ -73,3 +74,16 @@ def test_picker_finds_a_village_and_places_the_marker(page, live_world, live_ser
     assert page.locator("#pick-map img.leaflet-marker-icon").count() == 1
     assert not missing, missing
     assert page.locator("link[rel=icon]").count() == 1
+
+
+def test_person_found_form_has_the_picker(page, live_world, live_server):
+    from jingmin.people.models import SearchRequest
+
+    search = SearchRequest.objects.filter(status="open").first()
+    isolate(page, live_server)
+    login_page(page, live_server, "demo-chief")
+    page.goto(f"{live_server.url}/visits/search/{search.pk}/")
+    assert page.locator("#pick-map").count() == 1  # the chief may report the person found
+    page.wait_for_selector("#pick-map[data-outline='1']", timeout=20_000)
+    page.locator("#pick-map").click(position={"x": 100, "y": 60})
+    assert page.input_value("input.pick-lat")
